@@ -69,6 +69,7 @@ func DecodeEvent(raw []byte) (*Event, error) {
 		e.Raw = ptr(string(raw))
 	}
 	e.FP = fingerprint(e, raw)
+	e.Hash = contentHash(raw)
 	return e, nil
 }
 
@@ -512,4 +513,35 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// contentHash hashes a record's text without the white space between
+// tokens, so that one record serialised twice in different layouts has one
+// hash.
+func contentHash(raw []byte) int64 {
+	var h xxh3.Hasher
+	var buf [4096]byte
+	n := 0
+	inStr, esc := false, false
+	for _, c := range raw {
+		if !inStr && isSpace(c) {
+			continue
+		}
+		switch {
+		case esc:
+			esc = false
+		case inStr && c == '\\':
+			esc = true
+		case c == '"':
+			inStr = !inStr
+		}
+		buf[n] = c
+		n++
+		if n == len(buf) {
+			h.Write(buf[:])
+			n = 0
+		}
+	}
+	h.Write(buf[:n])
+	return int64(h.Sum64())
 }

@@ -59,6 +59,10 @@ type Event struct {
 	// FP is the record's identity fingerprint, used to store a record that is
 	// delivered more than once only once.
 	FP int64 `parquet:"_fp,zstd"`
+	// Hash is a hash of the record's source text: a record whose identity
+	// (FP) is already stored is a duplicate delivery when its Hash is the
+	// same, and a conflicting record (kept in quarantine) when it is not.
+	Hash int64 `parquet:"_hash,zstd"`
 }
 
 // UserIdentity is the userIdentity element of a record.

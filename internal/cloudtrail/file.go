@@ -278,3 +278,26 @@ func splitLines(s *scanner, rec func(RawRecord), bad func(Problem)) error {
 }
 
 func countLines(b []byte) int { return bytes.Count(b, []byte{'\n'}) }
+
+// Unwrap returns the CloudTrail event inside an Amazon EventBridge envelope
+// ({"detail-type": "AWS API Call via CloudTrail", "detail": {...}}), as its
+// source bytes, and whether obj is such an envelope.
+func Unwrap(obj []byte) ([]byte, bool) {
+	var detail []byte
+	hasType := false
+	err := eachMember(obj, func(key []byte, escaped bool, val []byte) error {
+		switch keyString(key, escaped) {
+		case "detail-type":
+			hasType = true
+		case "detail":
+			if len(val) > 0 && val[0] == '{' {
+				detail = val
+			}
+		}
+		return nil
+	})
+	if err != nil || !hasType || detail == nil {
+		return nil, false
+	}
+	return detail, true
+}

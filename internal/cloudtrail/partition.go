@@ -21,7 +21,7 @@ func (p Partition) Path() string {
 const UnknownValue = "unknown"
 
 // ErrNoEventTime marks a record without a usable eventTime.
-var ErrNoEventTime = errors.New("cloudtrail: record has no usable eventTime")
+var ErrNoEventTime = errors.New("no usable eventTime")
 
 // PartitionOf decides e's partition: the account from recipientAccountId, the
 // region from awsRegion and the day from eventTime (in UTC), falling back to
@@ -30,11 +30,11 @@ var ErrNoEventTime = errors.New("cloudtrail: record has no usable eventTime")
 // read is an error: it has no place in a time-partitioned table.
 func PartitionOf(e *Event, k Key) (Partition, error) {
 	if e.EventTime == nil {
-		return Partition{}, fmt.Errorf("%w: eventTime is missing", ErrNoEventTime)
+		return Partition{}, fmt.Errorf("%w: the record has none", ErrNoEventTime)
 	}
 	t, err := ParseTime(*e.EventTime)
 	if err != nil {
-		return Partition{}, fmt.Errorf("%w: %q", ErrNoEventTime, *e.EventTime)
+		return Partition{}, fmt.Errorf("%w: %q is not a time", ErrNoEventTime, *e.EventTime)
 	}
 	us := t.UnixMicro()
 	e.EventTimestamp = &us

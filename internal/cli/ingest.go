@@ -1,0 +1,265 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trailsql/trailsql/internal/ingest"
+	"github.com/trailsql/trailsql/internal/lake"
+	"github.com/trailsql/trailsql/internal/source"
+)
+
+// IngestOptions are the settings of `trailsql ingest`.
+type IngestOptions struct {
+	Sources        []string
+	Lake           string
+	Since, Until   string
+	Accounts       []string
+	Regions        []string
+	Workers        int
+	MaxRecordBytes int
+	ShowQuarantine bool
+	NoCompact      bool
+}
+
+func newIngestCmd(f *Factory, runF func(context.Context, *Factory, *IngestOptions) error) *cobra.Command {
+	opts := &IngestOptions{}
+	cmd := &cobra.Command{
+		Use:   "ingest SOURCE... [--lake DIR]",
+		Short: "Load CloudTrail logs into the lake (incremental)",
+		Long: `Load CloudTrail logs into the lake.
+
+SOURCE is a folder (a copy of a trail bucket with its AWSLogs/ layout,
+organization trails included, or any folder of .json/.json.gz files) or a
+single file. Files may hold {"Records":[...]} documents (gzip or plain),
+newline-delimited events, or a JSON array of events.
+
+Only objects that are new or changed since the last run are read; a record
+delivered twice is stored once. Digest files are recognised and kept for
+integrity checks; objects that are not CloudTrail logs (AWS Config, Control
+Tower, ...) are skipped; bad input is quarantined with its reason and listed
+by --show-quarantine.`,
+		Example: `  trailsql ingest ./my-trail-bucket-copy
+  trailsql ingest ./logs --since 2024-05-01 --until 2024-05-07 --account 111122223333
+  trailsql ingest --show-quarantine`,
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Sources = args
+			if len(args) == 0 && !opts.ShowQuarantine {
+				return usagef("ingest needs at least one SOURCE (see 'trailsql ingest --help')")
+			}
+			if runF != nil {
+				return runF(c.Context(), f, opts)
+			}
+			return runIngest(c.Context(), f, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Lake, "lake", "", "lake folder (default $TRAILSQL_LAKE or ./trailsql-lake)")
+	fl.StringVar(&opts.Since, "since", "", "first day to load, YYYY-MM-DD (by object key)")
+	fl.StringVar(&opts.Until, "until", "", "last day to load, YYYY-MM-DD (by object key)")
+	fl.StringSliceVar(&opts.Accounts, "account", nil, "load only these account ids (repeat or comma-separate)")
+	fl.StringSliceVar(&opts.Regions, "region", nil, "load only these regions (repeat or comma-separate)")
+	fl.IntVar(&opts.Workers, "workers", 0, "objects read at once (default: number of CPUs)")
+	fl.IntVar(&opts.MaxRecordBytes, "max-record-bytes", 1<<20, "quarantine records larger than this")
+	fl.BoolVar(&opts.ShowQuarantine, "show-quarantine", false, "list what was quarantined, with reasons, and exit")
+	fl.BoolVar(&opts.NoCompact, "no-compact", false, "do not compact partitions after loading")
+	return cmd
+}
+
+func parseDay(flag, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, usagef("--%s %q is not a date (want YYYY-MM-DD)", flag, v)
+	}
+	return t, nil
+}
+
+func runIngest(ctx context.Context, f *Factory, opts *IngestOptions) error {
+	dir := lakeDir(f, opts.Lake)
+	if opts.ShowQuarantine {
+		return showQuarantine(f.IO.Out, dir)
+	}
+	since, err := parseDay("since", opts.Since)
+	if err != nil {
+		return err
+	}
+	until, err := parseDay("until", opts.Until)
+	if err != nil {
+		return err
+	}
+	var srcs []ingest.Source
+	for _, s := range opts.Sources {
+		src, err := openSource(ctx, f, s)
+		if err != nil {
+			return err
+		}
+		srcs = append(srcs, src)
+	}
+	lk, err := lake.Open(ctx, dir, f.Now)
+	if err != nil {
+		return err
+	}
+	defer lk.Close()
+	iopts := ingest.Options{
+		Sources:        srcs,
+		Filter:         source.Filter{Since: since, Until: until, Accounts: opts.Accounts, Regions: opts.Regions},
+		Workers:        opts.Workers,
+		MaxRecordBytes: opts.MaxRecordBytes,
+		Now:            f.Now,
+	}
+	if opts.NoCompact {
+		iopts.CompactFiles = -1
+	}
+	if err := iopts.Validate(); err != nil {
+		return &UsageError{Err: err}
+	}
+	var bar *progressBar
+	if f.IO.IsStderrTTY() {
+		bar = newProgressBar(f.IO.ErrOut, f.Now)
+		iopts.Progress = bar.update
+	}
+	sum, err := ingest.Run(ctx, lk, iopts)
+	if bar != nil {
+		bar.finish()
+	}
+	printSummary(f.IO.Out, dir, sum)
+	if err != nil {
+		return err
+	}
+	if len(sum.Errors) > 0 {
+		return fmt.Errorf("%d object(s) could not be read; they will be tried again next run", len(sum.Errors))
+	}
+	return nil
+}
+
+// openSource turns a SOURCE argument into a source.
+func openSource(ctx context.Context, f *Factory, arg string) (ingest.Source, error) {
+	if strings.HasPrefix(arg, "s3://") {
+		return nil, usagef("S3 sources are not supported yet: copy the bucket locally (aws s3 sync) and ingest the folder")
+	}
+	src, err := source.NewLocal(arg)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	return src, nil
+}
+
+func printSummary(w io.Writer, dir string, s ingest.Summary) {
+	if s.NothingNew() && s.Objects > 0 {
+		fmt.Fprintf(w, "nothing new: %d objects already in the lake %s (%s)\n", s.Unchanged, dir, s.Duration.Round(time.Millisecond))
+		return
+	}
+	secs := s.Duration.Seconds()
+	if secs <= 0 {
+		secs = 1e-9
+	}
+	fmt.Fprintf(w, "objects   %d seen, %d new or changed, %d unchanged, %d skipped (not CloudTrail), %d digests\n",
+		s.Objects, s.New, s.Unchanged, s.Skipped, s.Digests)
+	fmt.Fprintf(w, "events    %d read, %d written, %d already stored or delivered twice\n", s.Events, s.Written, s.Duplicates)
+	if s.Conflicts > 0 {
+		fmt.Fprintf(w, "conflicts %d records share an eventID, time and name with a stored event but differ (quarantined)\n", s.Conflicts)
+	}
+	if s.Filtered > 0 {
+		fmt.Fprintf(w, "filtered  %d records outside --account/--region/--since/--until\n", s.Filtered)
+	}
+	if s.QuarantinedRecs > 0 {
+		fmt.Fprintf(w, "quarantined %d objects whole, %d with bad records (%d items; see 'trailsql ingest --show-quarantine')\n",
+			s.QuarantinedObj, s.PartialObj, s.QuarantinedRecs)
+	}
+	fmt.Fprintf(w, "lake      %s: %d files, %.1f MB written", dir, s.Files, float64(s.LakeBytes)/1e6)
+	if s.Compacted.Partitions > 0 {
+		fmt.Fprintf(w, "; compacted %d partitions (%d files into %d)", s.Compacted.Partitions, s.Compacted.FilesBefore, s.Compacted.FilesAfter)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "time      %s (%.0f events/s, %.1f MB/s of JSON)\n", s.Duration.Round(time.Millisecond),
+		float64(s.Events)/secs, float64(s.UncompressedBytes)/1e6/secs)
+	for _, e := range s.Errors {
+		fmt.Fprintf(w, "error     %s\n", e)
+	}
+}
+
+func showQuarantine(w io.Writer, dir string) error {
+	items, err := lake.QuarantineItems(dir)
+	if err != nil {
+		return err
+	}
+	if len(items) == 0 {
+		fmt.Fprintf(w, "nothing quarantined in %s\n", dir)
+		return nil
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Key < items[j].Key })
+	for _, it := range items {
+		where := "whole object"
+		if it.Index >= 0 {
+			where = fmt.Sprintf("record %d", it.Index)
+		} else if it.File == "" {
+			where = fmt.Sprintf("offset %d", it.Offset)
+		}
+		kept := it.File
+		if kept == "" {
+			kept = fmt.Sprintf("%d bytes kept", it.Size)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", it.Key, where, it.Reason, kept)
+	}
+	fmt.Fprintf(w, "%d items quarantined (kept under %s/_trailsql/quarantine)\n", len(items), dir)
+	return nil
+}
+
+// progressBar draws ingest progress on a terminal, at most 5 times a second.
+type progressBar struct {
+	mu   sync.Mutex
+	w    io.Writer
+	now  func() time.Time
+	last time.Time
+	line int
+}
+
+func newProgressBar(w io.Writer, now func() time.Time) *progressBar {
+	return &progressBar{w: w, now: now}
+}
+
+func (b *progressBar) update(p ingest.Progress) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if t := b.now(); t.Sub(b.last) < 200*time.Millisecond {
+		return
+	} else {
+		b.last = t
+	}
+	secs := p.Elapsed.Seconds()
+	if secs <= 0 {
+		secs = 1e-9
+	}
+	total := fmt.Sprintf("%d+", p.ToRead)
+	bar := ""
+	if p.ListingEnd && p.ToRead > 0 {
+		total = fmt.Sprint(p.ToRead)
+		n := 24 * p.Done / p.ToRead
+		bar = "[" + strings.Repeat("=", n) + strings.Repeat(" ", 24-n) + "] "
+	}
+	line := fmt.Sprintf("\r%sobjects %d/%s  events %d  %.1f MB/s", bar, p.Done, total, p.Events, float64(p.Bytes)/1e6/secs)
+	pad := b.line - len(line)
+	b.line = len(line)
+	if pad > 0 {
+		line += strings.Repeat(" ", pad)
+	}
+	fmt.Fprint(b.w, line)
+}
+
+func (b *progressBar) finish() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.line > 0 {
+		fmt.Fprint(b.w, "\r"+strings.Repeat(" ", b.line)+"\r")
+	}
+}

@@ -1,0 +1,674 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/trailsql/trailsql/internal/cloudtrail"
+	"github.com/trailsql/trailsql/internal/lake"
+	"github.com/trailsql/trailsql/internal/source"
+)
+
+// Lister lists the objects of a source.
+type Lister interface {
+	List(ctx context.Context, f source.Filter, fn func(source.Object) error) error
+}
+
+// Opener opens one object of a source.
+type Opener interface {
+	Open(ctx context.Context, o source.Object) (io.ReadCloser, error)
+}
+
+// Source is where log objects come from.
+type Source interface {
+	Lister
+	Opener
+	String() string
+}
+
+// explicit is implemented by sources that are one file named by the user:
+// such a file is read whatever its name.
+type explicit interface{ Explicit() bool }
+
+// Options configure a run. Zero values take the defaults.
+type Options struct {
+	Sources []Source
+	Filter  source.Filter
+	// Workers is how many objects are read and decoded at once (default:
+	// the number of CPUs).
+	Workers int
+	// MaxRecordBytes is the largest record stored; larger ones are
+	// quarantined (default 1 MiB; CloudTrail's own limit is 256 KB).
+	MaxRecordBytes int
+	// MaxObjectBytes is the largest object read, uncompressed (default 1 GiB).
+	MaxObjectBytes int64
+	// FlushEvents is how many events are buffered before they are written
+	// (default 200,000); it bounds memory.
+	FlushEvents int
+	// CompactFiles: after the run, partitions with more data files than
+	// this are compacted into one (default 8; negative: never).
+	CompactFiles int
+	// Progress, when set, is called as objects are done.
+	Progress func(Progress)
+	Now      func() time.Time
+}
+
+// Validate checks the options and fills in defaults.
+func (o *Options) Validate() error {
+	var errs []error
+	if len(o.Sources) == 0 {
+		errs = append(errs, errors.New("no source given"))
+	}
+	if o.Workers < 0 || o.MaxRecordBytes < 0 || o.MaxObjectBytes < 0 || o.FlushEvents < 0 {
+		errs = append(errs, errors.New("workers and limits cannot be negative"))
+	}
+	if !o.Filter.Since.IsZero() && !o.Filter.Until.IsZero() && o.Filter.Until.Before(o.Filter.Since) {
+		errs = append(errs, fmt.Errorf("--until %s is before --since %s", o.Filter.Until.Format(time.DateOnly), o.Filter.Since.Format(time.DateOnly)))
+	}
+	if o.Workers == 0 {
+		o.Workers = runtime.NumCPU()
+	}
+	if o.MaxRecordBytes == 0 {
+		o.MaxRecordBytes = 1 << 20
+	}
+	if o.MaxObjectBytes == 0 {
+		o.MaxObjectBytes = 1 << 30
+	}
+	if o.FlushEvents == 0 {
+		o.FlushEvents = 200_000
+	}
+	if o.CompactFiles == 0 {
+		o.CompactFiles = 8
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return errors.Join(errs...)
+}
+
+// Progress is a run's state while it goes.
+type Progress struct {
+	Listed     int   // objects listed so far
+	Done       int   // objects read (new or changed) so far
+	ToRead     int   // objects known to need reading so far
+	ListingEnd bool  // listing has finished: ToRead is final
+	Events     int   // events decoded
+	Bytes      int64 // uncompressed bytes read
+	Elapsed    time.Duration
+}
+
+// Summary is what a run did.
+type Summary struct {
+	Run               string
+	Objects           int // objects listed
+	New               int // objects read because new or changed
+	Unchanged         int // objects already in the manifest
+	Skipped           int // foreign objects (not CloudTrail logs)
+	Digests           int // digest files recognised
+	QuarantinedObj    int // objects that held no readable records
+	PartialObj        int // objects with some records quarantined
+	Events            int // records decoded
+	Written           int // events stored
+	Duplicates        int // events already stored (or delivered twice)
+	Conflicts         int // records whose identity is stored with other content (quarantined)
+	QuarantinedRecs   int // records or object parts quarantined
+	Filtered          int // records left out by --account/--region/--since/--until
+	Files             int // data files written
+	LakeBytes         int64
+	InputBytes        int64 // bytes read from sources (as stored)
+	UncompressedBytes int64
+	Compacted         lake.CompactStats
+	Errors            []string // objects that could not be read (they are tried again next run)
+	Duration          time.Duration
+}
+
+// NothingNew reports whether the run found nothing to read.
+func (s Summary) NothingNew() bool { return s.New == 0 && len(s.Errors) == 0 }
+
+type work struct {
+	src      Source
+	obj      source.Object
+	key      cloudtrail.Key
+	explicit bool
+}
+
+type placed struct {
+	part   cloudtrail.Partition
+	ev     *cloudtrail.Event
+	index  int
+	offset int64
+}
+
+type result struct {
+	w          work
+	entry      lake.Entry
+	events     []placed
+	problems   []cloudtrail.Problem
+	raw        []byte // the object as stored, kept when it is quarantined whole
+	filtered   int
+	inBytes    int64
+	plainBytes int64
+	err        error
+}
+
+// Run ingests every new or changed object of opts.Sources into lk.
+func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
+	if err := opts.Validate(); err != nil {
+		return Summary{}, err
+	}
+	start := opts.Now()
+	man, err := lake.LoadManifest(lk.Dir)
+	if err != nil {
+		return Summary{}, err
+	}
+	c := &collector{
+		lk:    lk,
+		opts:  &opts,
+		man:   man,
+		run:   start.UTC().Format("20060102T150405Z"),
+		bufs:  map[cloudtrail.Partition][]*cloudtrail.Event{},
+		fps:   map[cloudtrail.Partition]map[int64]int64{},
+		touch: map[cloudtrail.Partition]bool{},
+		start: start,
+	}
+	c.sum.Run = c.run
+	c.q = lk.NewQuarantine(c.run)
+	defer c.q.Close()
+
+	// Listing and reading stop on their own errors; the collector below
+	// keeps what was fully read.
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	g, gctx := errgroup.WithContext(rctx)
+	works := make(chan work, opts.Workers*4)
+	results := make(chan result, opts.Workers*2)
+	var listMu sync.Mutex
+	g.Go(func() error {
+		defer close(works)
+		for _, src := range opts.Sources {
+			_, isExplicit := src.(explicit)
+			isExplicit = isExplicit && src.(explicit).Explicit()
+			err := src.List(gctx, opts.Filter, func(o source.Object) error {
+				w := work{src: src, obj: o, key: cloudtrail.ParseKey(o.Rel), explicit: isExplicit}
+				listMu.Lock()
+				c.sum.Objects++
+				if e, ok := man.Get(o.Key); ok && e.Outcome != lake.OutcomeFiltered && e.Same(o.Size, o.ETag, o.ModTime) {
+					c.sum.Unchanged++
+					listMu.Unlock()
+					return nil
+				}
+				c.toRead++
+				listMu.Unlock()
+				select {
+				case works <- w:
+					return nil
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			})
+			if err != nil {
+				return fmt.Errorf("cannot list %s: %w", src, err)
+			}
+		}
+		listMu.Lock()
+		c.listed = true
+		listMu.Unlock()
+		return nil
+	})
+	var wg sync.WaitGroup
+	for range opts.Workers {
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			for w := range works {
+				r := readObject(gctx, w, &opts)
+				select {
+				case results <- r:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	var collectErr error
+	for r := range results {
+		if collectErr != nil {
+			continue // drain
+		}
+		listMu.Lock()
+		c.progressListed = c.sum.Objects
+		c.progressToRead = c.toRead
+		c.progressEnd = c.listed
+		listMu.Unlock()
+		if err := c.add(r); err != nil {
+			collectErr = err
+			cancel()
+		}
+	}
+	gerr := g.Wait()
+	if collectErr == nil {
+		collectErr = c.flush()
+	}
+	if collectErr == nil {
+		collectErr = c.q.Close()
+	}
+	if collectErr == nil && opts.CompactFiles > 0 {
+		cs, err := c.compact()
+		c.sum.Compacted = cs
+		collectErr = err
+	}
+	c.sum.Duration = opts.Now().Sub(start)
+	if collectErr != nil {
+		return c.sum, collectErr
+	}
+	if gerr != nil && !errors.Is(gerr, context.Canceled) {
+		return c.sum, gerr
+	}
+	if err := ctx.Err(); err != nil {
+		return c.sum, fmt.Errorf("ingest interrupted (what was read is stored): %w", err)
+	}
+	return c.sum, nil
+}
+
+// readObject reads and decodes one object. Bad content never makes an
+// error: it is described in the result's entry and problems. Only failing
+// to read the object at all does.
+func readObject(ctx context.Context, w work, opts *Options) result {
+	r := result{w: w}
+	r.entry = lake.Entry{Key: w.obj.Key, Size: w.obj.Size, ETag: w.obj.ETag, ModTime: w.obj.ModTime, Kind: w.key.Kind.String()}
+	switch {
+	case w.key.Kind == cloudtrail.KeyDigest:
+		r.entry.Outcome = lake.OutcomeDigest
+		return r
+	case w.key.Kind == cloudtrail.KeyForeign && !w.explicit:
+		r.entry.Outcome = lake.OutcomeSkipped
+		r.entry.Reason = "not a CloudTrail log object"
+		return r
+	}
+	rc, err := w.src.Open(ctx, w.obj)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	raw, err := io.ReadAll(io.LimitReader(rc, opts.MaxObjectBytes+1))
+	rc.Close()
+	if err != nil {
+		r.err = fmt.Errorf("cannot read %s: %w", w.obj.Key, err)
+		return r
+	}
+	r.inBytes = int64(len(raw))
+	data := raw
+	var gzErr error
+	if len(raw) >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
+		data, gzErr = gunzip(raw, opts.MaxObjectBytes)
+	}
+	r.plainBytes = int64(len(data))
+	if int64(len(data)) > opts.MaxObjectBytes {
+		r.quarantineWhole(raw, fmt.Sprintf("object is larger than %d bytes uncompressed", opts.MaxObjectBytes))
+		return r
+	}
+	shape, err := cloudtrail.SplitRecords(data,
+		func(rec cloudtrail.RawRecord) { r.addRecord(rec, w, opts) },
+		func(p cloudtrail.Problem) { r.problems = append(r.problems, p) })
+	if gzErr != nil {
+		reason := "gzip: " + gzErr.Error()
+		if errors.Is(gzErr, io.ErrUnexpectedEOF) {
+			reason = "truncated gzip: " + gzErr.Error()
+		}
+		if err != nil || len(r.events) == 0 && len(r.problems) == 0 {
+			r.quarantineWhole(raw, fmt.Sprintf("%s (%d bytes readable)", reason, len(data)))
+			return r
+		}
+		if n := len(r.problems); n > 0 && r.problems[n-1].Offset+int64(len(r.problems[n-1].Data)) == int64(len(data)) {
+			// The JSON cut short by the gzip error: one problem, both reasons.
+			r.problems[n-1].Reason = reason + "; " + r.problems[n-1].Reason
+		} else {
+			r.problems = append(r.problems, cloudtrail.Problem{Index: -1, Offset: int64(len(data)), Reason: reason})
+		}
+	}
+	switch {
+	case shape == cloudtrail.ShapeDigest:
+		r.entry.Kind = cloudtrail.KeyDigest.String()
+		r.entry.Outcome = lake.OutcomeDigest
+		return r
+	case err != nil:
+		r.quarantineWhole(raw, reasonOf(err))
+		return r
+	}
+	if len(r.events) == 0 && r.filtered == 0 && r.allNotEvents() {
+		r.problems = nil
+		r.entry.Events = 0
+		r.quarantineWhole(raw, "not a CloudTrail log: no record has CloudTrail's fields")
+		return r
+	}
+	r.entry.Outcome = lake.OutcomeOK
+	if len(r.problems) > 0 {
+		r.entry.Outcome = lake.OutcomePartial
+		r.entry.Reason = r.problems[0].Reason
+		if len(r.problems) > 1 {
+			r.entry.Reason += fmt.Sprintf(" (and %d more)", len(r.problems)-1)
+		}
+	}
+	if r.filtered > 0 {
+		r.entry.Outcome = lake.OutcomeFiltered
+	}
+	return r
+}
+
+func reasonOf(err error) string {
+	var se *cloudtrail.SyntaxError
+	if errors.As(err, &se) {
+		return se.Error()
+	}
+	return err.Error()
+}
+
+func (r *result) quarantineWhole(raw []byte, reason string) {
+	r.entry.Outcome = lake.OutcomeQuarantined
+	r.entry.Reason = reason
+	r.events = nil
+	r.problems = nil
+	r.raw = raw
+}
+
+func (r *result) allNotEvents() bool {
+	if len(r.problems) == 0 {
+		return false
+	}
+	for _, p := range r.problems {
+		if !strings.Contains(p.Reason, "not a CloudTrail event") {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *result) addRecord(rec cloudtrail.RawRecord, w work, opts *Options) {
+	r.entry.Events++
+	bad := func(reason string) {
+		r.problems = append(r.problems, cloudtrail.Problem{
+			Index: rec.Index, Offset: rec.Offset,
+			Reason: fmt.Sprintf("record %d at offset %d: %s", rec.Index, rec.Offset, reason),
+			Data:   rec.Data,
+		})
+	}
+	if len(rec.Data) > opts.MaxRecordBytes {
+		bad(fmt.Sprintf("record is %d bytes, over the %d-byte limit", len(rec.Data), opts.MaxRecordBytes))
+		return
+	}
+	e, err := cloudtrail.DecodeEvent(rec.Data)
+	if errors.Is(err, cloudtrail.ErrNotEvent) {
+		// An event delivered through EventBridge is stored as the event
+		// itself (the envelope's "detail").
+		if detail, ok := cloudtrail.Unwrap(rec.Data); ok {
+			e, err = cloudtrail.DecodeEvent(detail)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, cloudtrail.ErrNotEvent) {
+			bad("not a CloudTrail event (no eventName, eventSource, eventVersion or eventTime)")
+		} else {
+			bad(err.Error())
+		}
+		return
+	}
+	p, err := cloudtrail.PartitionOf(e, w.key)
+	if err != nil {
+		bad(err.Error())
+		return
+	}
+	if w.key.Kind == cloudtrail.KeyPlain && !recordOK(opts.Filter, e, p) {
+		r.filtered++
+		return
+	}
+	key := w.obj.Key
+	e.Object = &key
+	r.events = append(r.events, placed{part: p, ev: e, index: rec.Index, offset: rec.Offset})
+}
+
+// recordOK applies the filter to a record of an object whose key says
+// nothing (outside the AWSLogs layout).
+func recordOK(f source.Filter, e *cloudtrail.Event, p cloudtrail.Partition) bool {
+	if f.IsZero() {
+		return true
+	}
+	if !f.AccountOK(p.Account) || !f.RegionOK(p.Region) {
+		return false
+	}
+	t := time.UnixMicro(*e.EventTimestamp).UTC()
+	return f.DayOK(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC))
+}
+
+func gunzip(raw []byte, limit int64) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	var out bytes.Buffer
+	out.Grow(len(raw) * 8)
+	_, err = io.Copy(&out, io.LimitReader(zr, limit+1))
+	return out.Bytes(), err
+}
+
+// collector receives decoded objects, buffers their events per partition,
+// and writes them out in batches, each followed by the manifest lines of the
+// objects it completes.
+type collector struct {
+	lk      *lake.Lake
+	opts    *Options
+	man     *lake.Manifest
+	q       *lake.Quarantine
+	run     string
+	start   time.Time
+	sum     Summary
+	bufs    map[cloudtrail.Partition][]*cloudtrail.Event
+	fps     map[cloudtrail.Partition]map[int64]int64
+	touch   map[cloudtrail.Partition]bool // partitions written by this run
+	pending []lake.Entry
+	nbuf    int
+
+	toRead, progressListed, progressToRead int
+	listed, progressEnd                    bool
+	done                                   int
+}
+
+func (c *collector) add(r result) error {
+	if r.err != nil {
+		c.sum.Errors = append(c.sum.Errors, r.err.Error())
+		c.done++
+		c.progress()
+		return nil
+	}
+	c.sum.New++
+	c.done++
+	c.sum.InputBytes += r.inBytes
+	c.sum.UncompressedBytes += r.plainBytes
+	e := r.entry
+	e.Run = c.run
+	e.At = c.opts.Now().UTC()
+	switch e.Outcome {
+	case lake.OutcomeSkipped:
+		c.sum.Skipped++
+	case lake.OutcomeDigest:
+		c.sum.Digests++
+	case lake.OutcomeQuarantined:
+		c.sum.QuarantinedObj++
+		c.sum.QuarantinedRecs++
+		if err := c.q.AddObject(lake.QuarantineItem{Key: e.Key, Reason: e.Reason}, r.raw); err != nil {
+			return err
+		}
+	case lake.OutcomePartial:
+		c.sum.PartialObj++
+	}
+	for _, p := range r.problems {
+		c.sum.QuarantinedRecs++
+		if err := c.q.Add(lake.QuarantineItem{Key: e.Key, Index: p.Index, Offset: p.Offset, Reason: p.Reason}, p.Data); err != nil {
+			return err
+		}
+	}
+	e.Quarantined = len(r.problems)
+	if e.Outcome == lake.OutcomeQuarantined {
+		e.Quarantined = 1
+	}
+	c.sum.Events += e.Events
+	c.sum.Filtered += r.filtered
+	for _, pl := range r.events {
+		set, err := c.fingerprints(pl.part)
+		if err != nil {
+			return err
+		}
+		if h, dup := set[pl.ev.FP]; dup {
+			if h == pl.ev.Hash {
+				e.Duplicates++
+				c.sum.Duplicates++
+				continue
+			}
+			// Same identity, other content: keep it in quarantine rather
+			// than store two versions of one event or drop one silently.
+			e.Quarantined++
+			c.sum.QuarantinedRecs++
+			c.sum.Conflicts++
+			if e.Outcome == lake.OutcomeOK {
+				e.Outcome = lake.OutcomePartial
+			}
+			reason := fmt.Sprintf("record %d at offset %d: an event with eventID %q, the same time and name is already stored with different content", pl.index, pl.offset, deref(pl.ev.EventID))
+			if e.Reason == "" {
+				e.Reason = reason
+			}
+			if err := c.q.Add(lake.QuarantineItem{Key: e.Key, Index: pl.index, Offset: pl.offset, Reason: reason}, cloudtrail.Rebuild(pl.ev)); err != nil {
+				return err
+			}
+			continue
+		}
+		set[pl.ev.FP] = pl.ev.Hash
+		c.bufs[pl.part] = append(c.bufs[pl.part], pl.ev)
+		c.nbuf++
+		e.Written++
+	}
+	c.pending = append(c.pending, e)
+	c.progress()
+	if c.nbuf >= c.opts.FlushEvents {
+		return c.flush()
+	}
+	return nil
+}
+
+func (c *collector) progress() {
+	if c.opts.Progress == nil {
+		return
+	}
+	c.opts.Progress(Progress{
+		Listed: c.progressListed, Done: c.done, ToRead: c.progressToRead, ListingEnd: c.progressEnd,
+		Events: c.sum.Events, Bytes: c.sum.UncompressedBytes, Elapsed: c.opts.Now().Sub(c.start),
+	})
+}
+
+// fingerprints returns the set of events stored or buffered in partition p.
+func (c *collector) fingerprints(p cloudtrail.Partition) (map[int64]int64, error) {
+	if set, ok := c.fps[p]; ok {
+		return set, nil
+	}
+	set, err := c.lk.Fingerprints(p)
+	if err != nil {
+		return nil, err
+	}
+	c.fps[p] = set
+	return set, nil
+}
+
+// flush writes the buffered events, then records the objects they came
+// from. A crash before the manifest is written only makes the next run read
+// those objects again, and their events are then found already stored.
+func (c *collector) flush() error {
+	parts := make([]cloudtrail.Partition, 0, len(c.bufs))
+	for p := range c.bufs {
+		parts = append(parts, p)
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].Path() < parts[j].Path() })
+	var mu sync.Mutex
+	g := errgroup.Group{}
+	g.SetLimit(c.opts.Workers)
+	for _, p := range parts {
+		evs := c.bufs[p]
+		g.Go(func() error {
+			_, size, err := c.lk.AddEvents(p, evs)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			c.sum.Files++
+			c.sum.LakeBytes += size
+			c.sum.Written += len(evs)
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if err := c.q.Sync(); err != nil {
+		return err
+	}
+	if err := c.man.Append(c.pending); err != nil {
+		return err
+	}
+	c.pending = nil
+	// Keep the fingerprints of the partitions just written (the next
+	// objects most likely add to them); forget the others to bound memory.
+	for p := range c.fps {
+		if _, ok := c.bufs[p]; !ok {
+			delete(c.fps, p)
+		}
+	}
+	for _, p := range parts {
+		c.touch[p] = true
+	}
+	c.bufs = map[cloudtrail.Partition][]*cloudtrail.Event{}
+	c.nbuf = 0
+	return nil
+}
+
+func (c *collector) compact() (lake.CompactStats, error) {
+	var total lake.CompactStats
+	parts := make([]cloudtrail.Partition, 0, len(c.touch))
+	for p := range c.touch {
+		parts = append(parts, p)
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].Path() < parts[j].Path() })
+	for _, p := range parts {
+		s, err := c.lk.Compact(p, c.opts.CompactFiles)
+		if err != nil {
+			return total, err
+		}
+		total.Partitions += s.Partitions
+		total.FilesBefore += s.FilesBefore
+		total.FilesAfter += s.FilesAfter
+		total.Events += s.Events
+	}
+	return total, nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
