@@ -100,11 +100,12 @@ Start with:  trailsql demo`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &flagError{err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
-	root.Args = func(c *cobra.Command, args []string) error {
+	root.Args = cobra.ArbitraryArgs
+	root.RunE = func(c *cobra.Command, args []string) error {
 		if len(args) > 0 {
 			return usagef("unknown command %q (see 'trailsql --help')", args[0])
 		}
-		return nil
+		return c.Help()
 	}
 	for _, c := range commands(f) {
 		root.AddCommand(c)

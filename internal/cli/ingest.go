@@ -27,6 +27,7 @@ type IngestOptions struct {
 	MaxRecordBytes int
 	ShowQuarantine bool
 	NoCompact      bool
+	FlushEvents    int
 }
 
 func newIngestCmd(f *Factory, runF func(context.Context, *Factory, *IngestOptions) error) *cobra.Command {
@@ -70,6 +71,8 @@ by --show-quarantine.`,
 	fl.IntVar(&opts.MaxRecordBytes, "max-record-bytes", 1<<20, "quarantine records larger than this")
 	fl.BoolVar(&opts.ShowQuarantine, "show-quarantine", false, "list what was quarantined, with reasons, and exit")
 	fl.BoolVar(&opts.NoCompact, "no-compact", false, "do not compact partitions after loading")
+	fl.IntVar(&opts.FlushEvents, "flush-events", 0, "events buffered before they are written (bounds memory)")
+	_ = fl.MarkHidden("flush-events")
 	return cmd
 }
 
@@ -115,6 +118,7 @@ func runIngest(ctx context.Context, f *Factory, opts *IngestOptions) error {
 		Filter:         source.Filter{Since: since, Until: until, Accounts: opts.Accounts, Regions: opts.Regions},
 		Workers:        opts.Workers,
 		MaxRecordBytes: opts.MaxRecordBytes,
+		FlushEvents:    opts.FlushEvents,
 		Now:            f.Now,
 	}
 	if opts.NoCompact {

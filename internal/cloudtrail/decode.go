@@ -22,7 +22,8 @@ func DecodeEvent(raw []byte) (*Event, error) {
 	if !utf8.Valid(raw) {
 		return nil, errors.New("record is not valid UTF-8")
 	}
-	d := eventDecoder{e: &Event{}}
+	a := &eventAlloc{}
+	d := eventDecoder{e: &a.e, slab: &a.slab, src: string(raw), raw: raw}
 	var unknown [][2][]byte
 	err := eachMember(raw, func(key []byte, escaped bool, val []byte) error {
 		k := keyString(key, escaped)
@@ -42,7 +43,7 @@ func DecodeEvent(raw []byte) (*Event, error) {
 	}
 	for _, m := range unknown {
 		k := keyString(m[0], true)
-		if c, ok := topFold[strings.ToLower(k)]; ok && !d.seen[c] {
+		if c, ok := topFold[strings.ToLower(k)]; ok && !d.isSeen(c) {
 			// Normalised: the column is filled from a key whose casing
 			// differs from CloudTrail's; the record itself is kept in Raw.
 			d.set(c, m[1])
@@ -60,13 +61,13 @@ func DecodeEvent(raw []byte) (*Event, error) {
 	}
 	if len(d.extra) > 0 {
 		d.extra = append(d.extra, '}')
-		e.Extra = ptr(string(d.extra))
+		e.Extra = d.ptr(string(d.extra))
 	}
 	if len(d.nulls) > 0 {
-		e.Nulls = ptr(strings.Join(d.nulls, ","))
+		e.Nulls = d.ptr(strings.Join(d.nulls, ","))
 	}
 	if d.deviant {
-		e.Raw = ptr(string(raw))
+		e.Raw = d.ptr(d.src)
 	}
 	e.FP = fingerprint(e, raw)
 	e.Hash = contentHash(raw)
@@ -89,11 +90,52 @@ func fingerprint(e *Event, raw []byte) int64 {
 
 func ptr(s string) *string { return &s }
 
+// eventAlloc holds an Event and the strings its fields point to, so that
+// decoding a record makes few allocations.
+type eventAlloc struct {
+	e    Event
+	slab slab
+}
+
+type slab struct {
+	s [40]string
+	n int
+}
+
+// ptr returns a pointer to s, from the event's slab while it lasts.
+func (d *eventDecoder) ptr(s string) *string {
+	if d.slab.n < len(d.slab.s) {
+		d.slab.s[d.slab.n] = s
+		d.slab.n++
+		return &d.slab.s[d.slab.n-1]
+	}
+	return &s
+}
+
+// sub returns the text of val, a part of the record, without copying it.
+func (d *eventDecoder) sub(val []byte) string {
+	off := cap(d.raw) - cap(val)
+	if off >= 0 && off+len(val) <= len(d.src) {
+		return d.src[off : off+len(val)]
+	}
+	return string(val)
+}
+
+// isSeen reports whether the top-level key k was met already.
+func (d *eventDecoder) isSeen(k string) bool {
+	probe := eventDecoder{e: &Event{}, slab: &slab{}}
+	probe.set(k, []byte("null"))
+	return d.seen&probe.seen != 0
+}
+
 type eventDecoder struct {
 	e       *Event
 	deviant bool
 	dup     bool
-	seen    map[string]bool
+	seen    uint64 // top-level keys met, by bit
+	src     string // the record's text as one string: column values share it
+	raw     []byte
+	slab    *slab
 	nulls   []string
 	extra   []byte
 }
@@ -135,75 +177,110 @@ var topFold = func() map[string]string {
 func (d *eventDecoder) set(k string, val []byte) bool {
 	e := d.e
 	var p **string
+	var bit uint
 	kind := kindString
 	switch k {
 	case "eventVersion":
+		bit = 0
 		p = &e.EventVersion
 	case "eventTime":
+		bit = 1
 		p = &e.EventTime
 	case "eventSource":
+		bit = 2
 		p = &e.EventSource
 	case "eventName":
+		bit = 3
 		p = &e.EventName
 	case "awsRegion":
+		bit = 4
 		p = &e.AWSRegion
 	case "sourceIPAddress":
+		bit = 5
 		p = &e.SourceIPAddress
 	case "userAgent":
+		bit = 6
 		p = &e.UserAgent
 	case "errorCode":
+		bit = 7
 		p = &e.ErrorCode
 	case "errorMessage":
+		bit = 8
 		p = &e.ErrorMessage
 	case "requestID":
+		bit = 9
 		p = &e.RequestID
 	case "eventID":
+		bit = 10
 		p = &e.EventID
 	case "eventType":
+		bit = 11
 		p = &e.EventType
 	case "apiVersion":
+		bit = 12
 		p = &e.APIVersion
 	case "recipientAccountId":
+		bit = 13
 		p = &e.RecipientAccountID
 	case "sharedEventID":
+		bit = 14
 		p = &e.SharedEventID
 	case "vpcEndpointId":
+		bit = 15
 		p = &e.VPCEndpointID
 	case "vpcEndpointAccountId":
+		bit = 16
 		p = &e.VPCEndpointAccountID
 	case "eventCategory":
+		bit = 17
 		p = &e.EventCategory
 	case "readOnly":
+		bit = 18
 		p, kind = &e.ReadOnly, kindBool
 	case "managementEvent":
+		bit = 19
 		p, kind = &e.ManagementEvent, kindBool
 	case "sessionCredentialFromConsole":
+		bit = 20
 		p = &e.SessionCredentialFromConsole
 	case "requestParameters":
+		bit = 21
 		p, kind = &e.RequestParameters, kindJSON
 	case "responseElements":
+		bit = 22
 		p, kind = &e.ResponseElements, kindJSON
 	case "additionalEventData":
+		bit = 23
 		p, kind = &e.AdditionalEventData, kindJSON
 	case "serviceEventDetails":
+		bit = 24
 		p, kind = &e.ServiceEventDetails, kindJSON
 	case "edgeDeviceDetails":
+		bit = 25
 		p, kind = &e.EdgeDeviceDetails, kindJSON
 	case "insightDetails":
+		bit = 26
 		p, kind = &e.InsightDetails, kindJSON
-	case "userIdentity", "resources", "addendum", "tlsDetails":
+	case "userIdentity":
+		bit = 27
+		kind = kindNested
+	case "resources":
+		bit = 28
+		kind = kindNested
+	case "addendum":
+		bit = 29
+		kind = kindNested
+	case "tlsDetails":
+		bit = 30
 		kind = kindNested
 	default:
 		return false
 	}
-	if d.seen == nil {
-		d.seen = make(map[string]bool, 32)
-	}
-	if d.seen[k] {
+	if d.seen&(1<<bit) != 0 {
 		d.dup = true
 		return true
 	}
-	d.seen[k] = true
+	d.seen |= 1 << bit
 	if isNull(val) {
 		d.nulls = append(d.nulls, k)
 		return true
@@ -214,7 +291,7 @@ func (d *eventDecoder) set(k string, val []byte) bool {
 	case kindBool:
 		*p = d.boolStr(val)
 	case kindJSON:
-		*p = ptr(string(val))
+		*p = d.ptr(d.sub(val))
 	case kindNested:
 		d.nested(k, val)
 	}
@@ -237,24 +314,24 @@ func isNull(val []byte) bool { return len(val) == 4 && string(val) == "null" }
 func (d *eventDecoder) str(val []byte) *string {
 	if len(val) > 0 && val[0] == '"' {
 		if bytes.IndexByte(val, '\\') < 0 {
-			return ptr(string(val[1 : len(val)-1]))
+			return d.ptr(d.sub(val[1 : len(val)-1]))
 		}
-		return ptr(keyString(val, true))
+		return d.ptr(keyString(val, true))
 	}
 	d.deviant = true
 	if isNull(val) {
 		return nil
 	}
-	return ptr(string(val))
+	return d.ptr(d.sub(val))
 }
 
 // boolStr stores a JSON boolean as "true" or "false", as Athena shows it.
 func (d *eventDecoder) boolStr(val []byte) *string {
 	switch string(val) {
 	case "true":
-		return ptr("true")
+		return d.ptr("true")
 	case "false":
-		return ptr("false")
+		return d.ptr("false")
 	}
 	d.deviant = true
 	return d.str(val)
@@ -498,7 +575,7 @@ func (d *eventDecoder) sessionContext(sc *SessionContext, k string, v []byte) {
 			if v[0] != '{' {
 				d.deviant = true
 			}
-			w.Attributes = ptr(string(v))
+			w.Attributes = d.ptr(d.sub(v))
 		})
 	}
 }

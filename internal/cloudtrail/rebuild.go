@@ -97,6 +97,7 @@ func Rebuild(e *Event) []byte {
 			w.buf = append(w.buf, '}')
 		}
 		w.buf = append(w.buf, ']')
+		w.first = false
 	}
 	w.str("eventType", e.EventType)
 	w.str("apiVersion", e.APIVersion)

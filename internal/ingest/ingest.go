@@ -231,8 +231,9 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 		wg.Add(1)
 		g.Go(func() error {
 			defer wg.Done()
+			var bufs buffers
 			for w := range works {
-				r := readObject(gctx, w, &opts)
+				r := readObject(gctx, w, &opts, &bufs)
 				select {
 				case results <- r:
 				case <-gctx.Done():
@@ -290,7 +291,7 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 // readObject reads and decodes one object. Bad content never makes an
 // error: it is described in the result's entry and problems. Only failing
 // to read the object at all does.
-func readObject(ctx context.Context, w work, opts *Options) result {
+func readObject(ctx context.Context, w work, opts *Options, bufs *buffers) result {
 	r := result{w: w}
 	r.entry = lake.Entry{Key: w.obj.Key, Size: w.obj.Size, ETag: w.obj.ETag, ModTime: w.obj.ModTime, Kind: w.key.Kind.String()}
 	switch {
@@ -307,8 +308,10 @@ func readObject(ctx context.Context, w work, opts *Options) result {
 		r.err = err
 		return r
 	}
-	raw, err := io.ReadAll(io.LimitReader(rc, opts.MaxObjectBytes+1))
+	bufs.raw.Reset()
+	_, err = bufs.raw.ReadFrom(io.LimitReader(rc, opts.MaxObjectBytes+1))
 	rc.Close()
+	raw := bufs.raw.Bytes()
 	if err != nil {
 		r.err = fmt.Errorf("cannot read %s: %w", w.obj.Key, err)
 		return r
@@ -317,7 +320,7 @@ func readObject(ctx context.Context, w work, opts *Options) result {
 	data := raw
 	var gzErr error
 	if len(raw) >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
-		data, gzErr = gunzip(raw, opts.MaxObjectBytes)
+		data, gzErr = gunzip(raw, opts.MaxObjectBytes, &bufs.plain)
 	}
 	r.plainBytes = int64(len(data))
 	if int64(len(data)) > opts.MaxObjectBytes {
@@ -326,7 +329,10 @@ func readObject(ctx context.Context, w work, opts *Options) result {
 	}
 	shape, err := cloudtrail.SplitRecords(data,
 		func(rec cloudtrail.RawRecord) { r.addRecord(rec, w, opts) },
-		func(p cloudtrail.Problem) { r.problems = append(r.problems, p) })
+		func(p cloudtrail.Problem) {
+			p.Data = bytes.Clone(p.Data)
+			r.problems = append(r.problems, p)
+		})
 	if gzErr != nil {
 		reason := "gzip: " + gzErr.Error()
 		if errors.Is(gzErr, io.ErrUnexpectedEOF) {
@@ -385,7 +391,7 @@ func (r *result) quarantineWhole(raw []byte, reason string) {
 	r.entry.Reason = reason
 	r.events = nil
 	r.problems = nil
-	r.raw = raw
+	r.raw = bytes.Clone(raw)
 }
 
 func (r *result) allNotEvents() bool {
@@ -406,7 +412,7 @@ func (r *result) addRecord(rec cloudtrail.RawRecord, w work, opts *Options) {
 		r.problems = append(r.problems, cloudtrail.Problem{
 			Index: rec.Index, Offset: rec.Offset,
 			Reason: fmt.Sprintf("record %d at offset %d: %s", rec.Index, rec.Offset, reason),
-			Data:   rec.Data,
+			Data:   bytes.Clone(rec.Data),
 		})
 	}
 	if len(rec.Data) > opts.MaxRecordBytes {
@@ -456,15 +462,21 @@ func recordOK(f source.Filter, e *cloudtrail.Event, p cloudtrail.Partition) bool
 	return f.DayOK(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC))
 }
 
-func gunzip(raw []byte, limit int64) ([]byte, error) {
+// buffers are a worker's reusable read buffers: what an object's events
+// keep is copied out of them.
+type buffers struct {
+	raw, plain bytes.Buffer
+	zr         *gzip.Reader
+}
+
+func gunzip(raw []byte, limit int64, out *bytes.Buffer) ([]byte, error) {
+	out.Reset()
 	zr, err := gzip.NewReader(bytes.NewReader(raw))
 	if err != nil {
 		return nil, err
 	}
 	defer zr.Close()
-	var out bytes.Buffer
-	out.Grow(len(raw) * 8)
-	_, err = io.Copy(&out, io.LimitReader(zr, limit+1))
+	_, err = out.ReadFrom(io.LimitReader(zr, limit+1))
 	return out.Bytes(), err
 }
 

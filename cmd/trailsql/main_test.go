@@ -1,0 +1,32 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/trailsql/trailsql/internal/cli"
+)
+
+// TestMain lets the test binary act as trailsql, for testscript and for
+// tests that start trailsql as a child process.
+func TestMain(m *testing.M) {
+	if os.Getenv("TRAILSQL_TEST_MAIN") == "1" {
+		os.Exit(int(cli.Main()))
+	}
+	testscript.Main(m, map[string]func(){
+		"trailsql": func() { os.Exit(int(cli.Main())) },
+	})
+}
+
+// TestScripts runs the command-line transcripts in testdata/script.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("TRAILSQL_LAKE", env.WorkDir+"/lake")
+			return nil
+		},
+	})
+}
