@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/zeebo/xxh3"
 )
@@ -22,10 +23,27 @@ func DecodeEvent(raw []byte) (*Event, error) {
 	if !utf8.Valid(raw) {
 		return nil, errors.New("record is not valid UTF-8")
 	}
+	return decodeEvent(raw, string(raw), false)
+}
+
+// DecodeEventShared is DecodeEvent for a record that SplitRecords handed
+// out (so known to be valid JSON), without copying: the Event's strings
+// share raw's memory, which must never change afterwards.
+func DecodeEventShared(raw []byte) (*Event, error) {
+	if len(raw) == 0 {
+		return nil, ErrNotEvent
+	}
+	if !utf8.Valid(raw) {
+		return nil, errors.New("record is not valid UTF-8")
+	}
+	return decodeEvent(raw, unsafe.String(&raw[0], len(raw)), true)
+}
+
+func decodeEvent(raw []byte, src string, trusted bool) (*Event, error) {
 	a := &eventAlloc{}
-	d := eventDecoder{e: &a.e, slab: &a.slab, src: string(raw), raw: raw}
+	d := eventDecoder{e: &a.e, slab: &a.slab, src: src, raw: raw, alloc: a, trusted: trusted}
 	var unknown [][2][]byte
-	err := eachMember(raw, func(key []byte, escaped bool, val []byte) error {
+	spaced, err := eachMemberSpace(raw, trusted, func(key []byte, escaped bool, val []byte) error {
 		k := keyString(key, escaped)
 		if escaped {
 			d.deviant = true
@@ -70,7 +88,11 @@ func DecodeEvent(raw []byte) (*Event, error) {
 		e.Raw = d.ptr(d.src)
 	}
 	e.FP = fingerprint(e, raw)
-	e.Hash = contentHash(raw)
+	if spaced {
+		e.Hash = contentHash(raw)
+	} else {
+		e.Hash = int64(xxh3.Hash(raw))
+	}
 	return e, nil
 }
 
@@ -95,6 +117,13 @@ func ptr(s string) *string { return &s }
 type eventAlloc struct {
 	e    Event
 	slab slab
+	ui   UserIdentity
+	sc   SessionContext
+	sa   SessionAttributes
+	si   SessionIssuer
+	wf   WebIDFederationData
+	tls  TLSDetails
+	res  [2]Resource
 }
 
 type slab struct {
@@ -121,6 +150,58 @@ func (d *eventDecoder) sub(val []byte) string {
 	return string(val)
 }
 
+// The new* helpers hand out the event's nested structs from its allocation
+// (the first of each kind; a repeated key gets a fresh one).
+
+func (d *eventDecoder) newUserIdentity() *UserIdentity {
+	if d.alloc != nil && d.alloc.e.UserIdentity == nil {
+		return &d.alloc.ui
+	}
+	return &UserIdentity{}
+}
+
+func (d *eventDecoder) newSessionContext() *SessionContext {
+	if d.alloc != nil && d.alloc.ui.SessionContext == nil {
+		return &d.alloc.sc
+	}
+	return &SessionContext{}
+}
+
+func (d *eventDecoder) newAttributes() *SessionAttributes {
+	if d.alloc != nil && d.alloc.sc.Attributes == nil {
+		return &d.alloc.sa
+	}
+	return &SessionAttributes{}
+}
+
+func (d *eventDecoder) newIssuer() *SessionIssuer {
+	if d.alloc != nil && d.alloc.sc.SessionIssuer == nil {
+		return &d.alloc.si
+	}
+	return &SessionIssuer{}
+}
+
+func (d *eventDecoder) newWebID() *WebIDFederationData {
+	if d.alloc != nil && d.alloc.sc.WebIDFederationData == nil {
+		return &d.alloc.wf
+	}
+	return &WebIDFederationData{}
+}
+
+func (d *eventDecoder) newTLS() *TLSDetails {
+	if d.alloc != nil && d.alloc.e.TLSDetails == nil {
+		return &d.alloc.tls
+	}
+	return &TLSDetails{}
+}
+
+func (d *eventDecoder) resources() []Resource {
+	if d.alloc != nil && d.alloc.e.Resources == nil {
+		return d.alloc.res[:0:len(d.alloc.res)]
+	}
+	return []Resource{}
+}
+
 // isSeen reports whether the top-level key k was met already.
 func (d *eventDecoder) isSeen(k string) bool {
 	probe := eventDecoder{e: &Event{}, slab: &slab{}}
@@ -136,6 +217,8 @@ type eventDecoder struct {
 	src     string // the record's text as one string: column values share it
 	raw     []byte
 	slab    *slab
+	alloc   *eventAlloc
+	trusted bool
 	nulls   []string
 	extra   []byte
 }
@@ -345,15 +428,15 @@ func (d *eventDecoder) nested(k string, val []byte) {
 			d.deviant = true
 			return
 		}
-		e.UserIdentity = &UserIdentity{}
+		e.UserIdentity = d.newUserIdentity()
 		d.members(val, userIdentityKeys, func(k string, v []byte) { d.userIdentity(e.UserIdentity, k, v) })
 	case "resources":
 		if val[0] != '[' {
 			d.deviant = true
 			return
 		}
-		e.Resources = []Resource{}
-		s := scanner{data: val}
+		e.Resources = d.resources()
+		s := scanner{data: val, trusted: d.trusted}
 		_ = s.array(func(v []byte, _ int) error {
 			if v[0] != '{' {
 				d.deviant = true
@@ -397,7 +480,7 @@ func (d *eventDecoder) nested(k string, val []byte) {
 			d.deviant = true
 			return
 		}
-		t := &TLSDetails{}
+		t := d.newTLS()
 		e.TLSDetails = t
 		d.members(val, tlsKeys, func(k string, v []byte) {
 			switch k {
@@ -429,7 +512,7 @@ var (
 // any other key, a null value, or a repeated key marks it deviant too.
 func (d *eventDecoder) members(obj []byte, keys []string, set func(k string, v []byte)) {
 	var seen uint32
-	_ = eachMember(obj, func(key []byte, escaped bool, val []byte) error {
+	_, _ = eachMemberSpace(obj, d.trusted, func(key []byte, escaped bool, val []byte) error {
 		k := keyString(key, escaped)
 		i := indexOf(keys, k)
 		if i < 0 {
@@ -516,7 +599,7 @@ func (d *eventDecoder) userIdentity(u *UserIdentity, k string, v []byte) {
 		if !d.object(v) {
 			return
 		}
-		sc := &SessionContext{}
+		sc := d.newSessionContext()
 		u.SessionContext = sc
 		d.members(v, sessionContextKeys, func(k string, v []byte) { d.sessionContext(sc, k, v) })
 	}
@@ -532,7 +615,7 @@ func (d *eventDecoder) sessionContext(sc *SessionContext, k string, v []byte) {
 		if !d.object(v) {
 			return
 		}
-		a := &SessionAttributes{}
+		a := d.newAttributes()
 		sc.Attributes = a
 		d.members(v, attributesKeys, func(k string, v []byte) {
 			if k == "mfaAuthenticated" {
@@ -545,7 +628,7 @@ func (d *eventDecoder) sessionContext(sc *SessionContext, k string, v []byte) {
 		if !d.object(v) {
 			return
 		}
-		si := &SessionIssuer{}
+		si := d.newIssuer()
 		sc.SessionIssuer = si
 		d.members(v, sessionIssuerKeys, func(k string, v []byte) {
 			switch k {
@@ -565,7 +648,7 @@ func (d *eventDecoder) sessionContext(sc *SessionContext, k string, v []byte) {
 		if !d.object(v) {
 			return
 		}
-		w := &WebIDFederationData{}
+		w := d.newWebID()
 		sc.WebIDFederationData = w
 		d.members(v, webIDKeys, func(k string, v []byte) {
 			if k == "federatedProvider" {

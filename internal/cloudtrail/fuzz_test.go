@@ -1,6 +1,7 @@
 package cloudtrail_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -36,8 +37,15 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("record at offset %d is not valid JSON: %q", r.Offset, r.Data)
 			}
 			e, err := cloudtrail.DecodeEvent(r.Data)
+			shared, serr := cloudtrail.DecodeEventShared(bytes.Clone(r.Data))
+			if (err == nil) != (serr == nil) {
+				t.Fatalf("DecodeEvent error %v, DecodeEventShared error %v", err, serr)
+			}
 			if err != nil {
 				return
+			}
+			if e.FP != shared.FP || e.Hash != shared.Hash || !bytes.Equal(cloudtrail.Rebuild(e), cloudtrail.Rebuild(shared)) {
+				t.Fatalf("the trusted decoder differs:\n%s\n%s", cloudtrail.Rebuild(e), cloudtrail.Rebuild(shared))
 			}
 			var a, b any
 			if err := json.Unmarshal(r.Data, &a); err != nil {

@@ -1,11 +1,11 @@
 package cloudtrail
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"unicode/utf8"
-)
+	)
 
 // SyntaxError reports invalid JSON at a byte offset of the text being scanned.
 type SyntaxError struct {
@@ -23,6 +23,10 @@ type scanner struct {
 	data  []byte
 	pos   int
 	depth int
+	space bool // white space was skipped between tokens
+	// trusted: the text is known to be valid JSON (SplitRecords checked
+	// it), so values are skipped fast, without checking them again.
+	trusted bool
 }
 
 const maxDepth = 512
@@ -34,14 +38,20 @@ func (s *scanner) errorf(format string, args ...any) error {
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
 
 func (s *scanner) skipSpace() {
-	for s.pos < len(s.data) && isSpace(s.data[s.pos]) {
-		s.pos++
+	if s.pos < len(s.data) && isSpace(s.data[s.pos]) {
+		s.space = true
+		for s.pos < len(s.data) && isSpace(s.data[s.pos]) {
+			s.pos++
+		}
 	}
 }
 
 // value skips one JSON value starting at the current position (after
 // whitespace) and returns its raw bytes.
 func (s *scanner) value() ([]byte, error) {
+	if s.trusted {
+		return s.skipTrusted()
+	}
 	s.skipSpace()
 	if s.pos >= len(s.data) {
 		return nil, s.errorf("unexpected end of input")
@@ -129,12 +139,17 @@ func (s *scanner) number() error {
 	return nil
 }
 
-// str skips a string and reports whether it holds escapes.
+// str skips a string and reports whether it holds escapes. Bytes from 0x80
+// up are not checked here: callers check a whole record's UTF-8 at once.
 func (s *scanner) str() (escaped bool, err error) {
 	d := s.data
 	p := s.pos + 1
 	for p < len(d) {
 		c := d[p]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			p++
+			continue
+		}
 		switch {
 		case c == '"':
 			s.pos = p + 1
@@ -158,18 +173,9 @@ func (s *scanner) str() (escaped bool, err error) {
 				s.pos = p
 				return false, s.errorf("invalid escape")
 			}
-		case c < 0x20:
+		default:
 			s.pos = p
 			return false, s.errorf("control character in string")
-		case c < utf8.RuneSelf:
-			p++
-		default:
-			r, size := utf8.DecodeRune(d[p:])
-			if r == utf8.RuneError && size == 1 {
-				s.pos = p
-				return false, s.errorf("invalid UTF-8")
-			}
-			p += size
 		}
 	}
 	s.pos = p
@@ -203,7 +209,13 @@ func (s *scanner) object(fn func(key []byte, escaped bool, val []byte) error) er
 			return s.errorf("expected string key")
 		}
 		ks := s.pos
-		escaped, err := s.str()
+		var escaped bool
+		var err error
+		if s.trusted {
+			escaped, err = s.strTrusted()
+		} else {
+			escaped, err = s.str()
+		}
 		if err != nil {
 			return err
 		}
@@ -282,12 +294,26 @@ func (s *scanner) array(fn func(val []byte, off int) error) error {
 
 // eachMember calls fn for every member of the JSON object obj.
 func eachMember(obj []byte, fn func(key []byte, escaped bool, val []byte) error) error {
-	s := scanner{data: obj}
+	_, err := eachMemberSpace(obj, false, fn)
+	return err
+}
+
+// eachMemberSpace is eachMember that also reports whether obj has white
+// space between its tokens. trusted says that obj is known to be valid.
+func eachMemberSpace(obj []byte, trusted bool, fn func(key []byte, escaped bool, val []byte) error) (bool, error) {
+	s := scanner{data: obj, trusted: trusted}
 	s.skipSpace()
 	if s.pos >= len(s.data) || s.data[s.pos] != '{' {
-		return errNotObject
+		return s.space, errNotObject
 	}
-	return s.object(fn)
+	err := s.object(fn)
+	if err == nil && s.pos < len(s.data) {
+		s.skipSpace()
+		if s.pos < len(s.data) {
+			err = s.errorf("unexpected data after the object")
+		}
+	}
+	return s.space, err
 }
 
 var errNotObject = errors.New("not a JSON object")
@@ -302,4 +328,84 @@ func keyString(raw []byte, escaped bool) string {
 		return string(raw[1 : len(raw)-1])
 	}
 	return v
+}
+
+// strTrusted skips a string of valid JSON: it jumps from quote to quote.
+func (s *scanner) strTrusted() (escaped bool, err error) {
+	d := s.data
+	start := s.pos + 1
+	p := start
+	for {
+		i := bytes.IndexByte(d[p:], '"')
+		if i < 0 {
+			s.pos = len(d)
+			return false, s.errorf("unterminated string")
+		}
+		q := p + i
+		n := 0
+		for k := q - 1; k >= start && d[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			s.pos = q + 1
+			return bytes.IndexByte(d[start:q], '\\') >= 0, nil
+		}
+		p = q + 1
+	}
+}
+
+// skipTrusted skips one value of valid JSON, noting white space between
+// tokens.
+func (s *scanner) skipTrusted() ([]byte, error) {
+	s.skipSpace()
+	d := s.data
+	if s.pos >= len(d) {
+		return nil, s.errorf("unexpected end of input")
+	}
+	start := s.pos
+	switch d[start] {
+	case '"':
+		if _, err := s.strTrusted(); err != nil {
+			return nil, err
+		}
+		return d[start:s.pos], nil
+	case '{', '[':
+		depth := 0
+		p := start
+		for p < len(d) {
+			switch d[p] {
+			case '"':
+				s.pos = p
+				if _, err := s.strTrusted(); err != nil {
+					return nil, err
+				}
+				p = s.pos
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					s.pos = p + 1
+					return d[start:s.pos], nil
+				}
+			case ' ', '\n', '\t', '\r':
+				s.space = true
+			}
+			p++
+		}
+		s.pos = p
+		return nil, s.errorf("unexpected end of input")
+	}
+	p := start
+	for p < len(d) {
+		switch d[p] {
+		case ',', '}', ']', ' ', '\n', '\t', '\r':
+			s.pos = p
+			return d[start:p], nil
+		}
+		p++
+	}
+	s.pos = p
+	return d[start:p], nil
 }

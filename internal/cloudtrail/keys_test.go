@@ -93,3 +93,19 @@ func TestParseTime(t *testing.T) {
 		}
 	}
 }
+
+func TestContentHashIgnoresSpace(t *testing.T) {
+	a := []byte(`{"a":"x y","b":[1,2,{"c":null}]}`)
+	b := []byte("{ \"a\" : \"x y\",\n  \"b\": [1, 2, {\"c\": null}]\n}")
+	if contentHash(a) != contentHash(b) {
+		t.Fatal("hash differs by white space between tokens")
+	}
+	ea, _ := DecodeEvent([]byte(`{"eventName":"x y","eventTime":"2019-09-30T00:00:00Z"}`))
+	eb, _ := DecodeEvent([]byte("{\"eventName\": \"x y\",\n \"eventTime\": \"2019-09-30T00:00:00Z\"}"))
+	if ea.Hash != eb.Hash {
+		t.Fatal("records differing only by white space have different hashes")
+	}
+	if contentHash([]byte(`{"a":"x  y"}`)) == contentHash([]byte(`{"a":"x y"}`)) {
+		t.Fatal("white space inside strings must count")
+	}
+}

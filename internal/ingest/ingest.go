@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -54,7 +55,7 @@ type Options struct {
 	// MaxObjectBytes is the largest object read, uncompressed (default 1 GiB).
 	MaxObjectBytes int64
 	// FlushEvents is how many events are buffered before they are written
-	// (default 200,000); it bounds memory.
+	// (default 100,000); with the batch being written, it bounds memory.
 	FlushEvents int
 	// CompactFiles: after the run, partitions with more data files than
 	// this are compacted into one (default 8; negative: never).
@@ -86,7 +87,7 @@ func (o *Options) Validate() error {
 		o.MaxObjectBytes = 1 << 30
 	}
 	if o.FlushEvents == 0 {
-		o.FlushEvents = 200_000
+		o.FlushEvents = 100_000
 	}
 	if o.CompactFiles == 0 {
 		o.CompactFiles = 8
@@ -185,6 +186,12 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 	c.sum.Run = c.run
 	c.q = lk.NewQuarantine(c.run)
 	defer c.q.Close()
+	c.batches = make(chan batch)
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		c.writeLoop()
+	}()
 
 	// Listing and reading stop on their own errors; the collector below
 	// keeps what was fully read.
@@ -267,6 +274,11 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 	if collectErr == nil {
 		collectErr = c.flush()
 	}
+	close(c.batches)
+	<-writerDone
+	if collectErr == nil {
+		collectErr = c.writeErr()
+	}
 	if collectErr == nil {
 		collectErr = c.q.Close()
 	}
@@ -317,10 +329,13 @@ func readObject(ctx context.Context, w work, opts *Options, bufs *buffers) resul
 		return r
 	}
 	r.inBytes = int64(len(raw))
-	data := raw
+	// data is never reused: the events' strings share it.
+	var data []byte
 	var gzErr error
 	if len(raw) >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
-		data, gzErr = gunzip(raw, opts.MaxObjectBytes, &bufs.plain)
+		data, gzErr = gunzip(raw, opts.MaxObjectBytes)
+	} else {
+		data = bytes.Clone(raw)
 	}
 	r.plainBytes = int64(len(data))
 	if int64(len(data)) > opts.MaxObjectBytes {
@@ -419,12 +434,12 @@ func (r *result) addRecord(rec cloudtrail.RawRecord, w work, opts *Options) {
 		bad(fmt.Sprintf("record is %d bytes, over the %d-byte limit", len(rec.Data), opts.MaxRecordBytes))
 		return
 	}
-	e, err := cloudtrail.DecodeEvent(rec.Data)
+	e, err := cloudtrail.DecodeEventShared(rec.Data)
 	if errors.Is(err, cloudtrail.ErrNotEvent) {
 		// An event delivered through EventBridge is stored as the event
 		// itself (the envelope's "detail").
 		if detail, ok := cloudtrail.Unwrap(rec.Data); ok {
-			e, err = cloudtrail.DecodeEvent(detail)
+			e, err = cloudtrail.DecodeEventShared(detail)
 		}
 	}
 	if err != nil {
@@ -465,17 +480,23 @@ func recordOK(f source.Filter, e *cloudtrail.Event, p cloudtrail.Partition) bool
 // buffers are a worker's reusable read buffers: what an object's events
 // keep is copied out of them.
 type buffers struct {
-	raw, plain bytes.Buffer
-	zr         *gzip.Reader
+	raw bytes.Buffer
 }
 
-func gunzip(raw []byte, limit int64, out *bytes.Buffer) ([]byte, error) {
-	out.Reset()
+// gunzip decompresses raw into a new buffer, sized from the gzip trailer.
+func gunzip(raw []byte, limit int64) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(raw))
 	if err != nil {
 		return nil, err
 	}
 	defer zr.Close()
+	size := int64(len(raw)) * 6
+	if n := len(raw); n >= 18 {
+		if isize := int64(binary.LittleEndian.Uint32(raw[n-4:])); isize > 0 && isize <= limit {
+			size = isize + 1
+		}
+	}
+	out := bytes.NewBuffer(make([]byte, 0, min(size, limit+1)))
 	_, err = out.ReadFrom(io.LimitReader(zr, limit+1))
 	return out.Bytes(), err
 }
@@ -496,6 +517,9 @@ type collector struct {
 	touch   map[cloudtrail.Partition]bool // partitions written by this run
 	pending []lake.Entry
 	nbuf    int
+	batches chan batch
+	mu      sync.Mutex // guards werr and the writer's counts in sum
+	werr    error
 
 	toRead, progressListed, progressToRead int
 	listed, progressEnd                    bool
@@ -606,30 +630,86 @@ func (c *collector) fingerprints(p cloudtrail.Partition) (map[int64]int64, error
 	return set, nil
 }
 
-// flush writes the buffered events, then records the objects they came
-// from. A crash before the manifest is written only makes the next run read
-// those objects again, and their events are then found already stored.
+// batch is a set of buffered events and the manifest entries of the
+// objects they complete.
+type batch struct {
+	bufs    map[cloudtrail.Partition][]*cloudtrail.Event
+	entries []lake.Entry
+}
+
+// flush hands the buffered events to the writer and starts a new buffer.
+// It waits while the writer is busy with the previous batch, so at most two
+// batches are in memory.
 func (c *collector) flush() error {
-	parts := make([]cloudtrail.Partition, 0, len(c.bufs))
-	for p := range c.bufs {
+	if len(c.bufs) == 0 && len(c.pending) == 0 {
+		return nil
+	}
+	if err := c.writeErr(); err != nil {
+		return err
+	}
+	b := batch{bufs: c.bufs, entries: c.pending}
+	c.batches <- b
+	// The previous batch is written now. Keep the fingerprints of the
+	// partitions in this batch (the next objects most likely add to them);
+	// forget the others to bound memory: they are read again from their
+	// (complete) files if needed.
+	for p := range c.fps {
+		if _, ok := b.bufs[p]; !ok {
+			delete(c.fps, p)
+		}
+	}
+	for p := range b.bufs {
+		c.touch[p] = true
+	}
+	c.bufs = map[cloudtrail.Partition][]*cloudtrail.Event{}
+	c.pending = nil
+	c.nbuf = 0
+	return nil
+}
+
+func (c *collector) writeErr() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.werr
+}
+
+// writeLoop writes batches in order: the events of a batch, then the
+// manifest lines of its objects. A crash before the manifest is written
+// only makes the next run read those objects again, and their events are
+// then found already stored.
+func (c *collector) writeLoop() {
+	for b := range c.batches {
+		if c.writeErr() != nil {
+			continue
+		}
+		if err := c.writeBatch(b); err != nil {
+			c.mu.Lock()
+			c.werr = err
+			c.mu.Unlock()
+		}
+	}
+}
+
+func (c *collector) writeBatch(b batch) error {
+	parts := make([]cloudtrail.Partition, 0, len(b.bufs))
+	for p := range b.bufs {
 		parts = append(parts, p)
 	}
-	sort.Slice(parts, func(i, j int) bool { return parts[i].Path() < parts[j].Path() })
-	var mu sync.Mutex
+	sort.Slice(parts, func(i, j int) bool { return len(b.bufs[parts[i]]) > len(b.bufs[parts[j]]) })
 	g := errgroup.Group{}
 	g.SetLimit(c.opts.Workers)
 	for _, p := range parts {
-		evs := c.bufs[p]
+		evs := b.bufs[p]
 		g.Go(func() error {
 			_, size, err := c.lk.AddEvents(p, evs)
 			if err != nil {
 				return err
 			}
-			mu.Lock()
+			c.mu.Lock()
 			c.sum.Files++
 			c.sum.LakeBytes += size
 			c.sum.Written += len(evs)
-			mu.Unlock()
+			c.mu.Unlock()
 			return nil
 		})
 	}
@@ -639,23 +719,7 @@ func (c *collector) flush() error {
 	if err := c.q.Sync(); err != nil {
 		return err
 	}
-	if err := c.man.Append(c.pending); err != nil {
-		return err
-	}
-	c.pending = nil
-	// Keep the fingerprints of the partitions just written (the next
-	// objects most likely add to them); forget the others to bound memory.
-	for p := range c.fps {
-		if _, ok := c.bufs[p]; !ok {
-			delete(c.fps, p)
-		}
-	}
-	for _, p := range parts {
-		c.touch[p] = true
-	}
-	c.bufs = map[cloudtrail.Partition][]*cloudtrail.Event{}
-	c.nbuf = 0
-	return nil
+	return c.man.Append(b.entries)
 }
 
 func (c *collector) compact() (lake.CompactStats, error) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -58,8 +59,10 @@ func (e Entry) Same(size int64, etag string, mtime time.Time) bool {
 
 // Manifest is the record of every source object a lake has seen: an
 // append-only file of JSON lines in which the last line for a key wins.
+// It is safe for concurrent use.
 type Manifest struct {
 	path    string
+	mu      sync.RWMutex
 	entries map[string]Entry
 }
 
@@ -98,12 +101,16 @@ func LoadManifest(dir string) (*Manifest, error) {
 
 // Get returns the entry of a key.
 func (m *Manifest) Get(key string) (Entry, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	e, ok := m.entries[key]
 	return e, ok
 }
 
 // Entries returns every entry (the latest per key), in no order.
 func (m *Manifest) Entries() []Entry {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	out := make([]Entry, 0, len(m.entries))
 	for _, e := range m.entries {
 		out = append(out, e)
@@ -112,7 +119,11 @@ func (m *Manifest) Entries() []Entry {
 }
 
 // Len is the number of objects in the manifest.
-func (m *Manifest) Len() int { return len(m.entries) }
+func (m *Manifest) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.entries)
+}
 
 // Append adds entries durably: they are written and synced before Append
 // returns. It is called only after the events of the objects are in the lake.
@@ -120,6 +131,8 @@ func (m *Manifest) Append(entries []Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	f, err := os.OpenFile(m.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return fmt.Errorf("cannot open manifest: %w", err)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -31,6 +32,7 @@ type QuarantineItem struct {
 // is lost: <lake>/_trailsql/quarantine/<run>.jsonl holds records and parts of
 // objects, and quarantine/<run>/ copies of whole objects.
 type Quarantine struct {
+	mu    sync.Mutex
 	l     *Lake
 	run   string
 	f     *os.File
@@ -59,6 +61,8 @@ func (q *Quarantine) open() error {
 
 // Add quarantines one item with its data.
 func (q *Quarantine) Add(it QuarantineItem, data []byte) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	if err := q.open(); err != nil {
 		return err
 	}
@@ -83,6 +87,8 @@ func (q *Quarantine) Add(it QuarantineItem, data []byte) error {
 // AddObject quarantines a whole object: a copy of its bytes as stored in
 // the source, and a line that says why.
 func (q *Quarantine) AddObject(it QuarantineItem, raw []byte) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	if err := q.open(); err != nil {
 		return err
 	}
@@ -127,6 +133,12 @@ func safeName(key string) string {
 
 // Sync makes everything quarantined so far durable.
 func (q *Quarantine) Sync() error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.sync()
+}
+
+func (q *Quarantine) sync() error {
 	if q.f == nil {
 		return nil
 	}
@@ -141,10 +153,12 @@ func (q *Quarantine) Sync() error {
 
 // Close syncs and closes the quarantine file.
 func (q *Quarantine) Close() error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	if q.f == nil {
 		return nil
 	}
-	err := q.Sync()
+	err := q.sync()
 	if cerr := q.f.Close(); err == nil {
 		err = cerr
 	}
