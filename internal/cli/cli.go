@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -106,6 +107,26 @@ Start with:  trailsql demo`,
 			return usagef("unknown command %q (see 'trailsql --help')", args[0])
 		}
 		return c.Help()
+	}
+	var cpuprofile string
+	root.PersistentFlags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile to this file")
+	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+		if cpuprofile == "" {
+			return nil
+		}
+		pf, err := os.Create(cpuprofile)
+		if err != nil {
+			return fmt.Errorf("cannot create profile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return fmt.Errorf("cannot start profile: %w", err)
+		}
+		c.PostRunE = func(*cobra.Command, []string) error {
+			pprof.StopCPUProfile()
+			return pf.Close()
+		}
+		return nil
 	}
 	for _, c := range commands(f) {
 		root.AddCommand(c)

@@ -6,5 +6,18 @@ import "github.com/spf13/cobra"
 func commands(f *Factory) []*cobra.Command {
 	return []*cobra.Command{
 		newIngestCmd(f, nil),
+		newSyncCmd(f, nil),
+		newAthenaCmd(f, nil),
+		newQueryCmd(f, nil),
+		newTablesCmd(f, nil),
+		newBenchCmd(f),
+		newDemoCmd(f, nil),
+		newCompactCmd(f, nil),
+		newVerifyCmd(f),
+		newGenCmd(f),
+		newReportCmd(f, nil),
+		newGapsCmd(f),
+		newTamperingCmd(f),
+		newProtectCmd(f),
 	}
 }

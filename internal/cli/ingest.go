@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -28,6 +29,8 @@ type IngestOptions struct {
 	ShowQuarantine bool
 	NoCompact      bool
 	FlushEvents    int
+	MemoryMB       int
+	S3             S3Flags
 }
 
 func newIngestCmd(f *Factory, runF func(context.Context, *Factory, *IngestOptions) error) *cobra.Command {
@@ -71,7 +74,9 @@ by --show-quarantine.`,
 	fl.IntVar(&opts.MaxRecordBytes, "max-record-bytes", 1<<20, "quarantine records larger than this")
 	fl.BoolVar(&opts.ShowQuarantine, "show-quarantine", false, "list what was quarantined, with reasons, and exit")
 	fl.BoolVar(&opts.NoCompact, "no-compact", false, "do not compact partitions after loading")
+	opts.S3.addFlags(fl)
 	fl.IntVar(&opts.FlushEvents, "flush-events", 0, "events buffered before they are written (bounds memory)")
+	fl.IntVar(&opts.MemoryMB, "memory-mb", 768, "soft memory limit in MB (the Go heap is collected harder near it)")
 	_ = fl.MarkHidden("flush-events")
 	return cmd
 }
@@ -89,8 +94,12 @@ func parseDay(flag, v string) (time.Time, error) {
 
 func runIngest(ctx context.Context, f *Factory, opts *IngestOptions) error {
 	dir := lakeDir(f, opts.Lake)
+	local, err := opts.S3.cacheDir(f, dir)
+	if err != nil {
+		return err
+	}
 	if opts.ShowQuarantine {
-		return showQuarantine(f.IO.Out, dir)
+		return showQuarantine(f.IO.Out, local)
 	}
 	since, err := parseDay("since", opts.Since)
 	if err != nil {
@@ -102,13 +111,17 @@ func runIngest(ctx context.Context, f *Factory, opts *IngestOptions) error {
 	}
 	var srcs []ingest.Source
 	for _, s := range opts.Sources {
-		src, err := openSource(ctx, f, s)
+		src, err := openSource(ctx, f, &opts.S3, local, s)
 		if err != nil {
 			return err
 		}
 		srcs = append(srcs, src)
 	}
-	lk, err := lake.Open(ctx, dir, f.Now)
+	if opts.MemoryMB > 0 {
+		prev := debug.SetMemoryLimit(int64(opts.MemoryMB) << 20)
+		defer debug.SetMemoryLimit(prev)
+	}
+	lk, err := openLake(ctx, f, &opts.S3, dir)
 	if err != nil {
 		return err
 	}
@@ -116,7 +129,7 @@ func runIngest(ctx context.Context, f *Factory, opts *IngestOptions) error {
 	iopts := ingest.Options{
 		Sources:        srcs,
 		Filter:         source.Filter{Since: since, Until: until, Accounts: opts.Accounts, Regions: opts.Regions},
-		Workers:        opts.Workers,
+		Workers:        sourceWorkers(opts.Workers, srcs),
 		MaxRecordBytes: opts.MaxRecordBytes,
 		FlushEvents:    opts.FlushEvents,
 		Now:            f.Now,
@@ -132,11 +145,15 @@ func runIngest(ctx context.Context, f *Factory, opts *IngestOptions) error {
 		bar = newProgressBar(f.IO.ErrOut, f.Now)
 		iopts.Progress = bar.update
 	}
-	sum, err := ingest.Run(ctx, lk, iopts)
+	sum, err := ingest.Run(ctx, lk.Lake, iopts)
+	sum.Errors = append(sum.Errors, sourceProblems(srcs)...)
 	if bar != nil {
 		bar.finish()
 	}
 	printSummary(f.IO.Out, dir, sum)
+	if _, perr := lk.end(ctx, f.IO.Out); err == nil {
+		err = perr
+	}
 	if err != nil {
 		return err
 	}
@@ -146,10 +163,11 @@ func runIngest(ctx context.Context, f *Factory, opts *IngestOptions) error {
 	return nil
 }
 
-// openSource turns a SOURCE argument into a source.
-func openSource(ctx context.Context, f *Factory, arg string) (ingest.Source, error) {
+// openSource turns a SOURCE argument into a source. Digest files listed
+// in S3 are kept, with their signatures, in the lake at lakeDir.
+func openSource(ctx context.Context, f *Factory, s3f *S3Flags, lakeDir, arg string) (ingest.Source, error) {
 	if strings.HasPrefix(arg, "s3://") {
-		return nil, usagef("S3 sources are not supported yet: copy the bucket locally (aws s3 sync) and ingest the folder")
+		return newS3Source(ctx, f, s3f, lakeDir, arg)
 	}
 	src, err := source.NewLocal(arg)
 	if err != nil {

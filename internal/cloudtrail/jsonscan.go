@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	)
+)
 
 // SyntaxError reports invalid JSON at a byte offset of the text being scanned.
 type SyntaxError struct {

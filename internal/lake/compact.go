@@ -1,11 +1,15 @@
 package lake
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
 )
@@ -84,26 +88,12 @@ func (l *Lake) Compact(p cloudtrail.Partition, maxFiles int) (CompactStats, erro
 	if len(files) <= maxFiles || len(files) < 2 {
 		return CompactStats{FilesBefore: len(files), FilesAfter: len(files)}, nil
 	}
-	var all []*cloudtrail.Event
-	seen := map[int64]struct{}{}
-	for _, f := range files {
-		evs, err := ReadEvents(f)
-		if err != nil {
-			return CompactStats{}, err
-		}
-		for _, e := range evs {
-			if _, dup := seen[e.FP]; dup {
-				continue
-			}
-			seen[e.FP] = struct{}{}
-			all = append(all, e)
-		}
-	}
-	SortEvents(all)
 	// Write the merged file to tmp first, journal, then rename.
 	name := "c-" + l.newID() + ".parquet"
 	tmp := l.tmpPath(name)
-	if err := writeTemp(tmp, all); err != nil {
+	n, err := mergeFiles(tmp, files)
+	if err != nil {
+		os.Remove(tmp)
 		return CompactStats{}, err
 	}
 	dst := filepath.Join(l.PartitionDir(p), name)
@@ -130,7 +120,7 @@ func (l *Lake) Compact(p cloudtrail.Partition, maxFiles int) (CompactStats, erro
 	if err := syncDir(l.PartitionDir(p)); err != nil {
 		return CompactStats{}, err
 	}
-	return CompactStats{Partitions: 1, FilesBefore: len(files), FilesAfter: 1, Events: len(all)}, nil
+	return CompactStats{Partitions: 1, FilesBefore: len(files), FilesAfter: 1, Events: n}, nil
 }
 
 func rel(base, path string) string {
@@ -141,23 +131,127 @@ func rel(base, path string) string {
 	return r
 }
 
-func writeTemp(path string, events []*cloudtrail.Event) error {
-	f, err := os.Create(path)
+// mergeFiles merges data files, each sorted by time, into one sorted file
+// at path, streaming: memory holds one batch of rows per input file and
+// the fingerprints of the events (an event stored twice is written once).
+func mergeFiles(path string, files []string) (int, error) {
+	out, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("cannot create %s: %w", path, err)
+		return 0, fmt.Errorf("cannot create %s: %w", path, err)
 	}
-	err = WriteEvents(f, events)
-	if err == nil {
-		err = f.Sync()
+	defer out.Close()
+	bw := bufio.NewWriterSize(out, 1<<20)
+	pw := parquet.NewGenericWriter[cloudtrail.Event](bw, writerOptions()...)
+	var curs []*cursor
+	defer func() {
+		for _, c := range curs {
+			c.close()
+		}
+	}()
+	for _, f := range files {
+		c, err := openCursor(f)
+		if err != nil {
+			return 0, err
+		}
+		curs = append(curs, c)
+		if err := c.advance(); err != nil {
+			return 0, err
+		}
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	seen := map[int64]struct{}{}
+	n := 0
+	row := make([]cloudtrail.Event, 1)
+	for {
+		best := -1
+		for i, c := range curs {
+			if c.cur == nil {
+				continue
+			}
+			if best < 0 || less(c.cur, curs[best].cur) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		c := curs[best]
+		if _, dup := seen[c.cur.FP]; !dup {
+			seen[c.cur.FP] = struct{}{}
+			row[0] = *c.cur
+			if _, err := pw.Write(row); err != nil {
+				return n, fmt.Errorf("cannot write %s: %w", path, err)
+			}
+			n++
+		}
+		if err := c.advance(); err != nil {
+			return n, err
+		}
 	}
+	if err := pw.Close(); err != nil {
+		return n, fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return n, fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := out.Sync(); err != nil {
+		return n, fmt.Errorf("cannot sync %s: %w", path, err)
+	}
+	return n, out.Close()
+}
+
+func less(a, b *cloudtrail.Event) bool {
+	if ta, tb := ts(a), ts(b); ta != tb {
+		return ta < tb
+	}
+	return str(a.EventID) < str(b.EventID)
+}
+
+// cursor reads one data file row by row, in batches.
+type cursor struct {
+	path string
+	f    *os.File
+	r    *parquet.GenericReader[cloudtrail.Event]
+	buf  []cloudtrail.Event
+	i, n int
+	cur  *cloudtrail.Event
+	eof  bool
+}
+
+func openCursor(path string) (*cursor, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		os.Remove(path)
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return nil, fmt.Errorf("cannot open %s: %w", path, err)
 	}
+	return &cursor{path: path, f: f, r: parquet.NewGenericReader[cloudtrail.Event](f), buf: make([]cloudtrail.Event, 256)}, nil
+}
+
+// advance moves to the next row; cur is nil at the end.
+func (c *cursor) advance() error {
+	if c.i >= c.n {
+		c.cur = nil
+		if c.eof {
+			return nil
+		}
+		clear(c.buf)
+		n, err := c.r.Read(c.buf)
+		if err == io.EOF {
+			c.eof = true
+		} else if err != nil {
+			return fmt.Errorf("cannot read %s: %w", c.path, err)
+		}
+		c.i, c.n = 0, n
+		if n == 0 {
+			return nil
+		}
+	}
+	c.cur = &c.buf[c.i]
+	c.i++
 	return nil
+}
+
+func (c *cursor) close() {
+	c.r.Close()
+	c.f.Close()
 }
 
 func writeSynced(path string, data []byte) error {

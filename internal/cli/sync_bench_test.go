@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/trailsql/trailsql/internal/gen"
+	"github.com/trailsql/trailsql/internal/trailtest"
+)
+
+// BenchmarkIngestS3VsLocal ingests the same generated trail from a local
+// folder and from MinIO on loopback, with the CLI's defaults, and reports
+// events/s for each. $TRAILSQL_BENCH_EVENTS sets the size (default
+// 200,000; the figure is for 1,000,000):
+//
+//	TRAILSQL_BENCH_EVENTS=1000000 go test ./internal/cli -run '^$' -bench IngestS3VsLocal -benchtime 1x
+func BenchmarkIngestS3VsLocal(b *testing.B) {
+	events := int64(200_000)
+	if v := os.Getenv("TRAILSQL_BENCH_EVENTS"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			b.Fatal(err)
+		}
+		events = n
+	}
+	dir := b.TempDir()
+	if _, err := gen.Generate(context.Background(), gen.Options{Dir: dir, Events: events, Accounts: 5, Regions: 4, Days: 7, Org: gen.DefaultOrg}, nil); err != nil {
+		b.Fatal(err)
+	}
+	m := trailtest.StartMinIO(b)
+	m.CreateBucket(b, "bench")
+	objects := m.PutDir(b, "bench", "", dir)
+	b.Logf("%d events in %d objects", events, objects)
+
+	rate := map[string]float64{}
+	for _, src := range []string{"local", "s3"} {
+		b.Run(src, func(b *testing.B) {
+			arg := dir
+			if src == "s3" {
+				arg = "s3://bench"
+			}
+			var total time.Duration
+			for range b.N {
+				f, _, errOut := s3Factory(b, m, time.Now)
+				start := time.Now()
+				if code := Run(context.Background(), f, []string{"ingest", arg, "--lake", b.TempDir()}); code != ExitOK {
+					b.Fatalf("exit %d: %s", code, errOut)
+				}
+				total += time.Since(start)
+			}
+			r := float64(events) * float64(b.N) / total.Seconds()
+			rate[src] = r
+			b.ReportMetric(r, "events/s")
+		})
+	}
+	if rate["local"] > 0 {
+		b.Logf("S3 (MinIO on loopback) ingest runs at %.0f%% of local-folder ingest (%.0f vs %.0f events/s)",
+			100*rate["s3"]/rate["local"], rate["s3"], rate["local"])
+	}
+}

@@ -1,0 +1,159 @@
+package query
+
+import (
+	"reflect"
+	"strings"
+
+	"github.com/trailsql/trailsql/internal/cloudtrail"
+)
+
+// column is one column (or struct field) of the lake's schema.
+type column struct {
+	// name is the lake's (Athena's) lower-case name.
+	name string
+	// record is the name CloudTrail gives the key in a record
+	// (userIdentity, sourceIPAddress, ...), used by the logs view.
+	record string
+	// typ is the DuckDB type of a leaf: VARCHAR, BIGINT, TIMESTAMPTZ.
+	typ string
+	// fields are the fields of a struct (or of a list's struct elements).
+	fields []column
+	// list marks a list of structs.
+	list bool
+}
+
+// sqlType returns the column's DuckDB type.
+func (c column) sqlType() string {
+	if len(c.fields) == 0 {
+		return c.typ
+	}
+	parts := make([]string, len(c.fields))
+	for i, f := range c.fields {
+		parts[i] = quoteIdent(f.name) + " " + f.sqlType()
+	}
+	s := "STRUCT(" + strings.Join(parts, ", ") + ")"
+	if c.list {
+		s += "[]"
+	}
+	return s
+}
+
+// partitionColumns are the Hive partition columns, in the order the
+// cloudtrail view shows them (after the data columns).
+var partitionColumns = []string{"account", "region", "year", "month", "day"}
+
+// recordNames maps lake names to CloudTrail's key names where they differ
+// only in case; a path (parent.name) wins over a plain name.
+var recordNames = map[string]string{
+	"eventversion": "eventVersion", "useridentity": "userIdentity", "eventtime": "eventTime",
+	"eventsource": "eventSource", "eventname": "eventName", "awsregion": "awsRegion",
+	"sourceipaddress": "sourceIPAddress", "useragent": "userAgent", "errorcode": "errorCode",
+	"errormessage": "errorMessage", "requestparameters": "requestParameters",
+	"responseelements": "responseElements", "additionaleventdata": "additionalEventData",
+	"requestid": "requestID", "eventid": "eventID", "readonly": "readOnly", "resources": "resources",
+	"eventtype": "eventType", "apiversion": "apiVersion", "managementevent": "managementEvent",
+	"recipientaccountid": "recipientAccountId", "serviceeventdetails": "serviceEventDetails",
+	"sharedeventid": "sharedEventID", "vpcendpointid": "vpcEndpointId",
+	"vpcendpointaccountid": "vpcEndpointAccountId", "eventcategory": "eventCategory",
+	"addendum": "addendum", "sessioncredentialfromconsole": "sessionCredentialFromConsole",
+	"edgedevicedetails": "edgeDeviceDetails", "tlsdetails": "tlsDetails", "insightdetails": "insightDetails",
+	"type": "type", "principalid": "principalId", "arn": "arn", "accountid": "accountId",
+	"invokedby": "invokedBy", "accesskeyid": "accessKeyId", "username": "userName",
+	"onbehalfof": "onBehalfOf", "userid": "userId", "identitystorearn": "identityStoreArn",
+	"sessioncontext": "sessionContext", "attributes": "attributes", "mfaauthenticated": "mfaAuthenticated",
+	"creationdate": "creationDate", "sessionissuer": "sessionIssuer", "ec2roledelivery": "ec2RoleDelivery",
+	"webidfederationdata": "webIdFederationData", "federatedprovider": "federatedProvider",
+	"sourceidentity": "sourceIdentity", "credentialid": "credentialId", "identityprovider": "identityProvider",
+	"reason": "reason", "updatedfields": "updatedFields", "originalrequestid": "originalRequestID",
+	"originaleventid": "originalEventID", "tlsversion": "tlsVersion", "ciphersuite": "cipherSuite",
+	"clientprovidedhostheader": "clientProvidedHostHeader",
+	"resources.arn": "ARN",
+}
+
+// lakeSchema returns the columns of the lake's Parquet files, read from
+// the cloudtrail.Event struct that writes them.
+func lakeSchema() []column {
+	return structColumns(reflect.TypeOf(cloudtrail.Event{}), "")
+}
+
+func structColumns(t reflect.Type, parent string) []column {
+	var out []column
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("parquet")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		opts := strings.Split(tag, ",")
+		c := column{name: opts[0]}
+		c.record = recordNames[parent+"."+c.name]
+		if c.record == "" {
+			c.record = recordNames[c.name]
+		}
+		if c.record == "" {
+			c.record = c.name
+		}
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		switch {
+		case ft.Kind() == reflect.Slice:
+			c.list = true
+			c.fields = structColumns(ft.Elem(), c.name)
+		case ft.Kind() == reflect.Struct:
+			c.fields = structColumns(ft, c.name)
+		case ft.Kind() == reflect.String:
+			c.typ = "VARCHAR"
+		case ft.Kind() == reflect.Int64 && strings.Contains(tag, "timestamp("):
+			c.typ = "TIMESTAMPTZ"
+		case ft.Kind() == reflect.Int64:
+			c.typ = "BIGINT"
+		case ft.Kind() == reflect.Int32:
+			c.typ = "INTEGER"
+		case ft.Kind() == reflect.Bool:
+			c.typ = "BOOLEAN"
+		default:
+			panic("BUG: no DuckDB type for lake column " + c.name + " of Go type " + ft.String())
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// recordStruct returns the SQL expression that builds one CloudTrail record
+// (as a struct with CloudTrail's key names) from the columns of a
+// cloudtrail row. With keep set, only the keys it names (lower case) are
+// built.
+func recordStruct(cols []column, keep map[string]bool) string {
+	parts := make([]string, 0, len(cols))
+	for _, c := range cols {
+		if strings.HasPrefix(c.name, "_") || c.name == "eventtimestamp" {
+			continue
+		}
+		if keep != nil && !keep[c.name] {
+			continue
+		}
+		parts = append(parts, quoteIdent(c.record)+" := "+recordValue(c, quoteIdent(c.name)))
+	}
+	return "struct_pack(" + strings.Join(parts, ", ") + ")"
+}
+
+// recordValue renames the fields of a nested column to CloudTrail's key
+// names; src is the SQL of the column's value.
+func recordValue(c column, src string) string {
+	if len(c.fields) == 0 {
+		return src
+	}
+	build := func(v string) string {
+		parts := make([]string, len(c.fields))
+		for i, f := range c.fields {
+			parts[i] = quoteIdent(f.record) + " := " + recordValue(f, v+"."+quoteIdent(f.name))
+		}
+		return "struct_pack(" + strings.Join(parts, ", ") + ")"
+	}
+	if c.list {
+		return "list_transform(" + src + ", r -> " + build("r") + ")"
+	}
+	return "CASE WHEN " + src + " IS NOT NULL THEN " + build(src) + " END"
+}

@@ -1,0 +1,3 @@
+-- Athena: SHOW COLUMNS of the table.
+-- order: exact
+SHOW COLUMNS IN cloudtrail;

@@ -1,0 +1,192 @@
+package query
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLexRoundTrip(t *testing.T) {
+	f := func(src string) {
+		t.Helper()
+		toks, _ := lex(src)
+		var b strings.Builder
+		for _, tk := range toks {
+			b.WriteString(tk.text)
+		}
+		if b.String() != src {
+			t.Errorf("lex(%q) joined = %q", src, b.String())
+		}
+	}
+	f("SELECT 1")
+	f("select eventname, count(*) AS \"COUNT\" from cloudtrail -- note\nwhere x = 'it''s' /* c */ and y::int >= 1.5e3")
+	f("select `a` from t where a->>'$.b' = ? and c = $1")
+	f("select 'unterminated")
+	f("/* open comment")
+	f("select \"odd \"\" name\" from é")
+}
+
+// TestTranslateGolden checks the translation of every testdata/translate
+// case: a file with the Athena query, a line "----", and the DuckDB SQL
+// (or "ERROR: message"). Run with -update to rewrite the expectations.
+func TestTranslateGolden(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "translate", "*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no translation cases: %v", err)
+	}
+	opts := TranslateOptions{Now: time.Date(2019, 10, 2, 0, 0, 0, 0, time.UTC), AccountViews: map[string]string{"cloudtrail_111122223333": "111122223333"}}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, want, ok := strings.Cut(string(b), "\n----\n")
+			if !ok {
+				t.Fatalf("%s: no ---- line", file)
+			}
+			got, err := Translate(in, opts)
+			if err != nil {
+				got = "ERROR: " + err.Error()
+			}
+			if *update {
+				os.WriteFile(file, []byte(in+"\n----\n"+got+"\n"), 0o644)
+				return
+			}
+			if strings.TrimRight(want, "\n") != got {
+				t.Errorf("Translate(%s)\n got: %s\nwant: %s", in, got, want)
+			}
+		})
+	}
+}
+
+func TestTranslateCases(t *testing.T) {
+	now := time.Date(2019, 10, 2, 3, 4, 5, 0, time.UTC)
+	f := func(in, want string) {
+		t.Helper()
+		got, err := Translate(in, TranslateOptions{Now: now})
+		if err != nil {
+			t.Errorf("Translate(%q): %v", in, err)
+			return
+		}
+		if got != want {
+			t.Errorf("Translate(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+	f("select 1;", "select 1")
+	f("SELECT json_extract_scalar(requestparameters, '$.bucketName') FROM cloudtrail",
+		"SELECT athena_json_extract_scalar(requestparameters, '$.bucketName') FROM cloudtrail")
+	f(`SELECT json_extract_scalar(x, '$["a b"].c[0]')`, `SELECT athena_json_extract_scalar(x, '$."a b".c[0]')`)
+	f("SELECT json_extract(x, '$.a')", "SELECT TRY(json_extract(x, '$.a'))")
+	f("select from_iso8601_timestamp(eventtime)", "select eventtimestamp")
+	f("select from_iso8601_timestamp(t.eventtime)", "select CAST(t.eventtime AS TIMESTAMPTZ)")
+	f("select date_format(x, '%Y-%m-%d %H:%i:%s')", "select strftime(x, '%Y-%m-%d %H:%M:%S')")
+	f("select date_parse(x, '%d/%m/%Y %T')", "select strptime(x, '%d/%m/%Y %H:%M:%S')")
+	f("select format_datetime(x, 'yyyy-MM-dd''T''HH:mm:ss.SSS')", "select strftime(x, '%Y-%m-%dT%H:%M:%S.%g')")
+	f("select now(), current_timestamp, current_date", "select TIMESTAMPTZ '2019-10-02 03:04:05.000000+00', TIMESTAMPTZ '2019-10-02 03:04:05.000000+00', DATE '2019-10-02'")
+	f("select date_diff('day', a, b), date_add('hour', 1, a)", "select date_sub('day', a, b), athena_date_add('hour', 1, a)")
+	f("select regexp_like(a, 'x'), regexp_replace(a, '(b)', '[$1]'), regexp_replace(a, 'b')",
+		`select regexp_matches(a, 'x'), regexp_replace(a, '(b)', '[\1]', 'g'), regexp_replace(a, 'b', '', 'g')`)
+	f("select cardinality(r), element_at(r, -1), approx_distinct(x, 0.01), arbitrary(y)", "select len(r), (r)[-1], approx_count_distinct(x), any_value(y)")
+	f("select any_match(resources, r -> r.type = 'AWS::S3::Object')", "select (len(list_filter(resources, r -> r.type = 'AWS::S3::Object')) > 0)")
+	f("select cast(x as array(varchar)), try_cast(y AS row(a bigint, b varchar))", "select cast(x AS varchar[]), try_cast(y AS STRUCT(a bigint, b varchar))")
+	f(`select "$path" from cloudtrail`, "select _object from cloudtrail")
+	f("select `eventName` from awsdatacatalog.default.cloudtrail", `select "eventName" from cloudtrail`)
+	f(`select * from "default"."cloudtrail_logs" join db.logs on true`, `select * from "cloudtrail_logs" join logs on true`)
+	f("select * from main.cloudtrail, information_schema.tables", "select * from main.cloudtrail, information_schema.tables")
+	f("select extract(year from t.eventtimestamp)", "select extract(year from t.eventtimestamp)")
+	f("select 'json_extract_scalar(' || x", "select 'json_extract_scalar(' || x")
+	f("select x.json_extract_scalar(1)", "select x.json_extract_scalar(1)")
+	f("SELECT record FROM logs CROSS JOIN UNNEST(records) AS t (record)", "SELECT record FROM _logs_records AS t (record)")
+	f("SELECT t.record.eventName FROM logs CROSS JOIN UNNEST(records) WITH ORDINALITY AS t (record, i)",
+		"SELECT t.record.eventName FROM logs CROSS JOIN UNNEST(records) WITH ORDINALITY AS t (record, i)")
+	f("DESCRIBE cloudtrail", `SELECT column_name AS col_name, column_type AS data_type FROM (DESCRIBE "cloudtrail")`)
+	f("explain select now()", "explain select TIMESTAMPTZ '2019-10-02 03:04:05.000000+00'")
+}
+
+func TestTranslateRefusesAndExplains(t *testing.T) {
+	const refused, unsupported, other = "refused", "unsupported", "other"
+	f := func(in, wantErr, class string) {
+		t.Helper()
+		_, err := Translate(in, TranslateOptions{})
+		if err == nil {
+			t.Errorf("Translate(%q) = nil error, want %q", in, wantErr)
+			return
+		}
+		if !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("Translate(%q) = %v, want it to say %q", in, err, wantErr)
+		}
+		got := other
+		switch {
+		case IsRefused(err):
+			got = refused
+		case IsUnsupported(err):
+			got = unsupported
+		}
+		if got != class {
+			t.Errorf("Translate(%q) = %v: a %s error, want %s", in, err, got, class)
+		}
+	}
+	f("COPY (SELECT 1) TO '/tmp/x.csv'", "COPY is not allowed", refused)
+	f("select 1; select 2", "more than one statement", refused)
+	f("select 1; copy (select 1) to 'x'", "more than one statement", refused)
+	f("ATTACH 'x.db' AS x", "ATTACH is not allowed", refused)
+	f("INSTALL httpfs", "extensions cannot be installed", refused)
+	f("LOAD httpfs", "extensions cannot be installed", refused)
+	f("SET memory_limit = '100GB'", "settings cannot be changed", refused)
+	f("PRAGMA threads = 64", "settings cannot be changed", refused)
+	f("CREATE TABLE x AS SELECT 1", "CREATE TABLE is not allowed", refused)
+	f("INSERT INTO cloudtrail VALUES (1)", "INSERT INTO is not allowed", refused)
+	f("DROP VIEW cloudtrail", "DROP VIEW is not allowed", refused)
+	f("UNLOAD (SELECT 1) TO 's3://b/' WITH (format = 'PARQUET')", "UNLOAD", refused)
+	f("MSCK REPAIR TABLE cloudtrail", "not needed", unsupported)
+	f("ALTER TABLE cloudtrail ADD PARTITION (region='us-east-1')", "not needed", unsupported)
+	f("SHOW CREATE TABLE cloudtrail", "use DESCRIBE", unsupported)
+	f("select reduce(a, 0, (s, x) -> s + x, s -> s)", "list_reduce", unsupported)
+	f("select date_format(x, fmt)", "string literal", unsupported)
+	f("select date_format(x, '%Q')", "not supported", unsupported)
+	f("select date_add('day', 1)", "takes 3 arguments", other)
+	f("", "empty query", other)
+	f("select 'abc", "unterminated string", other)
+}
+
+func FuzzTranslate(f *testing.F) {
+	for _, s := range []string{
+		"SELECT json_extract_scalar(requestparameters, '$.a') FROM cloudtrail WHERE year = '2019'",
+		"select record.eventName from logs cross join unnest(records) as t(record)",
+		"select date_format(from_iso8601_timestamp(eventtime), '%Y') from default.cloudtrail_logs",
+		"select cast(x as array(row(a varchar))) , \"$path\", `x`",
+		"SHOW PARTITIONS cloudtrail", "explain analyze select 1", "select 'a''b' -- c\n; ",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		toks, _ := lex(s)
+		var b strings.Builder
+		for _, tk := range toks {
+			b.WriteString(tk.text)
+		}
+		if b.String() != s {
+			t.Fatalf("lex does not round-trip %q", s)
+		}
+		out, err := Translate(s, TranslateOptions{Now: time.Unix(0, 0)})
+		if err != nil {
+			return
+		}
+		// A translation is one statement: no top-level semicolon.
+		otoks, _ := lex(out)
+		depth := 0
+		for _, tk := range otoks {
+			switch {
+			case tk.is("(") || tk.is("["):
+				depth++
+			case tk.is(")") || tk.is("]"):
+				depth--
+			case tk.is(";") && depth <= 0:
+				t.Fatalf("Translate(%q) = %q has a second statement", s, out)
+			}
+		}
+	})
+}

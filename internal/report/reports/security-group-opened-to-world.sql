@@ -1,0 +1,57 @@
+-- title: Security groups opened to the world
+-- question: Who changed a security group to allow traffic from anywhere (0.0.0.0/0 or ::/0), on which ports, and when?
+-- description: Parses the request of every AuthorizeSecurityGroupIngress (each permission's IPv4 and IPv6 ranges, and the older top-level cidrIp form) and ModifySecurityGroupRules (each rule's CidrIpv4 and CidrIpv6), and keeps the rules whose source is the whole internet, on any port or protocol. Failed calls are shown with their error code.
+-- param: group (string, default ''): only this security group id ('' for every group)
+WITH sg AS (
+  SELECT * FROM cloudtrail
+  WHERE year || '-' || month || '-' || day BETWEEN :since_day AND :until_day
+  AND eventtimestamp >= :since AND eventtimestamp < :until
+  AND (:account = '' OR account = :account)
+    AND eventsource = 'ec2.amazonaws.com'
+    AND eventname IN ('AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules')
+),
+authorize AS (
+  SELECT sg.*, json_extract_scalar(requestparameters, '$.groupId') AS group_id,
+         json_extract_scalar(p, '$.ipProtocol') AS protocol,
+         json_extract_scalar(p, '$.fromPort') AS from_port,
+         json_extract_scalar(p, '$.toPort') AS to_port,
+         json_extract_scalar(r, '$.cidrIp') AS cidr
+  FROM sg
+  CROSS JOIN UNNEST(CAST(json_extract(requestparameters, '$.ipPermissions.items') AS ARRAY(JSON))) AS t(p)
+  CROSS JOIN UNNEST(CAST(json_extract(p, '$.ipRanges.items') AS ARRAY(JSON))) AS u(r)
+  WHERE eventname = 'AuthorizeSecurityGroupIngress'
+  UNION ALL
+  SELECT sg.*, json_extract_scalar(requestparameters, '$.groupId'),
+         json_extract_scalar(p, '$.ipProtocol'), json_extract_scalar(p, '$.fromPort'),
+         json_extract_scalar(p, '$.toPort'), json_extract_scalar(r, '$.cidrIpv6')
+  FROM sg
+  CROSS JOIN UNNEST(CAST(json_extract(requestparameters, '$.ipPermissions.items') AS ARRAY(JSON))) AS t(p)
+  CROSS JOIN UNNEST(CAST(json_extract(p, '$.ipv6Ranges.items') AS ARRAY(JSON))) AS u(r)
+  WHERE eventname = 'AuthorizeSecurityGroupIngress'
+  UNION ALL
+  SELECT sg.*, json_extract_scalar(requestparameters, '$.groupId'),
+         json_extract_scalar(requestparameters, '$.ipProtocol'),
+         json_extract_scalar(requestparameters, '$.fromPort'),
+         json_extract_scalar(requestparameters, '$.toPort'),
+         json_extract_scalar(requestparameters, '$.cidrIp')
+  FROM sg
+  WHERE eventname = 'AuthorizeSecurityGroupIngress'
+    AND json_extract_scalar(requestparameters, '$.cidrIp') IS NOT NULL
+),
+modify AS (
+  SELECT sg.*, json_extract_scalar(requestparameters, '$.ModifySecurityGroupRulesRequest.GroupId') AS group_id,
+         json_extract_scalar(requestparameters, '$.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.IpProtocol') AS protocol,
+         json_extract_scalar(requestparameters, '$.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.FromPort') AS from_port,
+         json_extract_scalar(requestparameters, '$.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.ToPort') AS to_port,
+         coalesce(json_extract_scalar(requestparameters, '$.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.CidrIpv4'),
+                  json_extract_scalar(requestparameters, '$.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.CidrIpv6')) AS cidr
+  FROM sg
+  WHERE eventname = 'ModifySecurityGroupRules'
+)
+SELECT eventtime, account, awsregion, coalesce(useridentity.arn, useridentity.username, useridentity.invokedby, useridentity.accountid) AS who, eventname, group_id, protocol,
+       CASE WHEN protocol = '-1' THEN 'all' WHEN from_port = to_port THEN from_port ELSE from_port || '-' || to_port END AS ports,
+       cidr, sourceipaddress, errorcode
+FROM (SELECT * FROM authorize UNION ALL SELECT * FROM modify)
+WHERE cidr IN ('0.0.0.0/0', '::/0')
+  AND (:group = '' OR group_id = :group)
+ORDER BY eventtimestamp, eventid, cidr
