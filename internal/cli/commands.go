@@ -16,6 +16,8 @@ func commands(f *Factory) []*cobra.Command {
 		newVerifyCmd(f),
 		newGenCmd(f),
 		newReportCmd(f, nil),
+		newWhoisCmd(f, nil),
+		newTimelineCmd(f, nil),
 		newGapsCmd(f),
 		newTamperingCmd(f),
 		newProtectCmd(f),

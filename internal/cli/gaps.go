@@ -128,15 +128,19 @@ func gapsOptions(f *Factory, sinceFlag, untilFlag string) (gaps.Options, error) 
 	return gaps.Options{Since: since, Until: until}, nil
 }
 
-// writeFileWith creates path and writes it with write.
+// writeFileWith creates path and writes it with write; on failure no file
+// is left.
 func writeFileWith(path string, write func(w io.Writer) error) error {
 	fh, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := write(fh); err != nil {
-		fh.Close()
-		return err
+	err = write(fh)
+	if cerr := fh.Close(); err == nil {
+		err = cerr
 	}
-	return fh.Close()
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
 }

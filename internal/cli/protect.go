@@ -54,7 +54,7 @@ func newProtectCmdWith(f *Factory, policyF func(context.Context, *Factory, *Prot
 func newProtectPolicyCmd(f *Factory, runF func(context.Context, *Factory, *ProtectPolicyOptions) error) *cobra.Command {
 	opts := &ProtectPolicyOptions{}
 	cmd := &cobra.Command{
-		Use:   "policy --bucket B [--trail-arn ARN] [--account ID]",
+		Use:   "policy --bucket B [--trail-arn ARN] [--account ID] [--prefix P]",
 		Short: "Print a bucket policy that protects CloudTrail logs",
 		Long: `Print a bucket policy (JSON) for a CloudTrail bucket:
 
@@ -90,6 +90,7 @@ still expire objects: a Deny does not stop S3's own lifecycle.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Policy.Bucket, "bucket", "", "the trail bucket (required)")
 	fl.StringVar(&opts.Policy.TrailARN, "trail-arn", "", "let only this trail write (aws:SourceArn)")
+	fl.StringVar(&opts.Policy.Prefix, "prefix", "", "the trail's S3 key prefix, if any (logs under PREFIX/AWSLogs/)")
 	fl.StringVar(&opts.Policy.Account, "account", "", "let CloudTrail write only under AWSLogs/ID/ (not for organization trails)")
 	return cmd
 }

@@ -56,6 +56,23 @@ func BenchmarkIngestS3VsLocal(b *testing.B) {
 			b.ReportMetric(r, "events/s")
 		})
 	}
+	// The same ingest into an S3 lake: the cost of publishing, and of a
+	// run with nothing new.
+	m.CreateBucket(b, "lake")
+	b.Run("local-to-s3-lake", func(b *testing.B) {
+		for i := range b.N {
+			f, out, errOut := s3Factory(b, m, time.Now)
+			lakeURL := "s3://lake/run" + strconv.Itoa(i)
+			for _, run := range []string{"first", "again"} {
+				start := time.Now()
+				out.Reset()
+				if code := Run(context.Background(), f, []string{"ingest", dir, "--lake", lakeURL}); code != ExitOK {
+					b.Fatalf("exit %d: %s", code, errOut)
+				}
+				b.Logf("%s run into %s: %s\n%s", run, lakeURL, time.Since(start).Round(time.Millisecond), out)
+			}
+		}
+	})
 	if rate["local"] > 0 {
 		b.Logf("S3 (MinIO on loopback) ingest runs at %.0f%% of local-folder ingest (%.0f vs %.0f events/s)",
 			100*rate["s3"]/rate["local"], rate["s3"], rate["local"])

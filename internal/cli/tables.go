@@ -31,7 +31,12 @@ func newTablesCmd(f *Factory, runF func(context.Context, *Factory, *TablesOption
 types, and per account and region the number of events and their time range.`,
 		Example: `  trailsql tables
   trailsql tables --lake ./lake --columns`,
-		Args: cobra.NoArgs,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("tables takes no arguments (see 'trailsql tables --help')")
+			}
+			return nil
+		},
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(c.Context(), f, opts)

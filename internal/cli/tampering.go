@@ -30,22 +30,25 @@ func newTamperingCmdWith(f *Factory, runF func(context.Context, *Factory, *Tampe
 		Short: "List events that weaken CloudTrail logging",
 		Long: `List the successful calls in the lake that weaken CloudTrail logging:
 
-  cloudtrail  StopLogging; DeleteTrail; UpdateTrail that sets the delivery
+  cloudtrail  StopLogging; DeleteTrail; StopEventDataStoreIngestion;
+              DeleteEventDataStore; UpdateTrail that sets the delivery
               bucket or key prefix, or turns off log file validation,
               multi-region logging or global service events;
               PutEventSelectors that turns off management events, keeps
               only read or write events or excludes event sources;
               PutInsightSelectors that turns Insights off or down
   s3          DeleteObject(s) of CloudTrail keys (AWSLogs/.../CloudTrail*);
-              on a trail bucket:
-              PutBucketLifecycle, PutBucketPolicy, DeleteBucketPolicy,
-              PutBucketVersioning that suspends versioning or MFA delete
+              on a trail bucket: PutBucketLifecycle, PutBucketPolicy,
+              DeleteBucketPolicy, PutBucketVersioning that suspends
+              versioning or MFA delete
 
 A bucket is a trail bucket when a CreateTrail or UpdateTrail in the lake
-names it, when requests in the lake reach its
-AWSLogs/<account>/CloudTrail* keys, when the
-policy put on it names cloudtrail.amazonaws.com, or when --bucket names it.
-S3 object deletions appear only when the trail logs S3 data events.
+names it, when requests in the lake reach its AWSLogs/<account>/CloudTrail*
+keys, when the policy put on it names cloudtrail.amazonaws.com, or when
+--bucket names it. S3 object deletions appear only when the trail logs S3
+data events.
+
+Each row says why (reason) and how bad (severity: high or medium).
 
 --since and --until take YYYY-MM-DD (--until includes that day), an RFC 3339
 time, or a duration before now (36h, 7d).`,

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trailsql/trailsql/internal/integrity"
+	"github.com/trailsql/trailsql/internal/source"
 )
 
 // VerifyOptions are the settings of `trailsql verify`.
@@ -21,6 +22,8 @@ type VerifyOptions struct {
 	Account, Region string
 	PublicKeys      []string
 	Format          string
+	// S3 says how to reach an s3:// SOURCE.
+	S3 S3Flags
 }
 
 func newVerifyCmd(f *Factory) *cobra.Command { return newVerifyCmdWith(f, runVerify) }
@@ -28,13 +31,19 @@ func newVerifyCmd(f *Factory) *cobra.Command { return newVerifyCmdWith(f, runVer
 func newVerifyCmdWith(f *Factory, runF func(context.Context, *Factory, *VerifyOptions) error) *cobra.Command {
 	opts := &VerifyOptions{}
 	cmd := &cobra.Command{
-		Use:   "verify SOURCE [--since DATE] [--until DATE] [--account ID] [--region R] [--public-keys FILE] [--format text|json]",
+		Use:   "verify SOURCE [--since DATE] [--until DATE] [--account ID] [--region R] [--public-keys FILE] [--format text|json] [--profile P] [--endpoint-url URL]",
 		Short: "Check CloudTrail log file integrity offline, from digest files",
 		Long: `Check the integrity of CloudTrail log files offline, from the digest files
 that CloudTrail writes when log file validation is on.
 
-SOURCE is a local copy of a trail bucket: a folder holding
-AWSLogs/[o-org/]<account>/CloudTrail/... and CloudTrail-Digest/....
+SOURCE is a trail bucket, s3://bucket[/prefix], or a local copy of one: a
+folder holding AWSLogs/[o-org/]<account>/CloudTrail/... and
+CloudTrail-Digest/.... In S3, verify lists only the accounts and regions
+selected, the digest folders whole and the log folders for the days in
+range, and streams each digest and log file it checks; a digest's signature
+is its x-amz-meta-signature. Credentials, region and endpoint come from
+--profile and --endpoint-url, else the AWS environment and shared config.
+
 For every digest in range, verify checks its RSA signature with the public
 key it names, that it sits at the key it names, its link to the previous
 digest of its trail (hash, signature, times), and the SHA-256 of every log
@@ -46,9 +55,9 @@ Public keys (--public-keys, repeatable): the JSON that
 'aws cloudtrail list-public-keys --region R --start-time T' prints, or PEM
 or DER public keys.
 
-Signatures: S3 keeps a digest's signature in its metadata, which a copy
-loses. Put it next to the digest as <digest file name>.sig, holding what
-'aws s3api head-object --bucket B --key K --query Metadata.signature' prints,
+Signatures of a local copy: S3 keeps a digest's signature in its metadata,
+which a copy loses. Put it next to the digest as <digest file name>.sig,
+holding what 'aws s3api head-object --bucket B --key K --query Metadata.signature' prints,
 or as <digest file name>.metadata.json holding the Metadata map. A digest
 without one is checked with the signature the next digest records; with
 neither it is reported as unsigned.
@@ -59,6 +68,7 @@ time, or a duration before now (36h, 7d).
 Exit status: 0 when everything verified, 1 when anything failed or could
 not be verified, 2 on bad usage.`,
 		Example: `  aws cloudtrail list-public-keys --region us-east-1 --start-time 2024-05-01 > keys.json
+  trailsql verify s3://my-trail-bucket --public-keys keys.json --region us-east-1 --since 7d
   trailsql verify ./my-trail-bucket-copy --public-keys keys.json
   trailsql verify ./copy --public-keys keys.json --account 111122223333 --region us-east-1 --since 7d
   trailsql verify ./copy --public-keys keys.json --format json`,
@@ -83,6 +93,7 @@ not be verified, 2 on bad usage.`,
 	fl.StringVar(&opts.Region, "region", "", "verify only this region")
 	fl.StringArrayVar(&opts.PublicKeys, "public-keys", nil, "file of CloudTrail public keys: list-public-keys JSON, PEM or DER (repeatable)")
 	fl.StringVar(&opts.Format, "format", "text", "output format: text or json")
+	opts.S3.addConnFlags(fl)
 	return cmd
 }
 
@@ -111,12 +122,12 @@ func runVerify(ctx context.Context, f *Factory, opts *VerifyOptions) error {
 		}
 		keys.Add(ks...)
 	}
-	st, err := openVerifyStore(opts.Source)
+	st, bucket, err := openVerifyStore(ctx, f, opts, since, until)
 	if err != nil {
 		return err
 	}
 	rep, err := integrity.Verify(ctx, st, integrity.Options{
-		Since: since, Until: until, Account: opts.Account, Region: opts.Region, Keys: keys,
+		Since: since, Until: until, Account: opts.Account, Region: opts.Region, Bucket: bucket, Keys: keys,
 	})
 	if err != nil {
 		return fmt.Errorf("cannot verify %s: %w", opts.Source, err)
@@ -132,24 +143,53 @@ func runVerify(ctx context.Context, f *Factory, opts *VerifyOptions) error {
 	if err != nil {
 		return err
 	}
-	writeVerifyHints(f, rep, keys.Len())
+	writeVerifyHints(f, rep, keys.Len(), strings.HasPrefix(opts.Source, "s3://"))
 	if !rep.OK {
 		return fmt.Errorf("cannot verify %s: %w (%d problems)", opts.Source, integrity.ErrVerificationFailed, rep.Problems)
 	}
 	return nil
 }
 
-// openVerifyStore opens SOURCE. S3 sources are for later.
-func openVerifyStore(source string) (integrity.Store, error) {
-	if strings.HasPrefix(source, "s3://") {
-		return nil, usagef("verify reads local copies only for now: copy %s with 'aws s3 sync' and verify the folder", source)
+// openVerifyStore opens SOURCE, and returns the bucket of an s3:// one.
+// An S3 store lists only the accounts, regions and days (with a day to
+// spare on each side) that the options select.
+func openVerifyStore(ctx context.Context, f *Factory, opts *VerifyOptions, since, until time.Time) (integrity.Store, string, error) {
+	if !strings.HasPrefix(opts.Source, "s3://") {
+		st, err := integrity.OpenDir(opts.Source)
+		return st, "", err
 	}
-	return integrity.OpenDir(source)
+	bucket, _, err := source.ParseS3URL(opts.Source)
+	if err != nil {
+		return nil, "", &UsageError{Err: err}
+	}
+	var flt source.Filter
+	if opts.Account != "" {
+		flt.Accounts = []string{opts.Account}
+	}
+	if opts.Region != "" {
+		flt.Regions = []string{opts.Region}
+	}
+	day := func(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
+	if !since.IsZero() {
+		flt.Since = day(since).AddDate(0, 0, -1)
+	}
+	if !until.IsZero() {
+		flt.Until = day(until.Add(-time.Nanosecond)).AddDate(0, 0, 1)
+	}
+	c, err := source.DialS3(ctx, bucket, opts.S3.config(f))
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot open source %s: %w", opts.Source, err)
+	}
+	st, err := source.NewS3Store(c, opts.Source, flt, f.Now)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot open source %s: %w", opts.Source, err)
+	}
+	return st, bucket, nil
 }
 
 // writeVerifyHints says, on the error stream, how to make unsigned digests
-// verifiable.
-func writeVerifyHints(f *Factory, rep *integrity.Report, nkeys int) {
+// verifiable. Sidecar signatures are only a remedy for local copies.
+func writeVerifyHints(f *Factory, rep *integrity.Report, nkeys int, inS3 bool) {
 	var noKey, noSig bool
 	for _, g := range rep.Groups {
 		for _, fd := range g.Findings {
@@ -164,7 +204,7 @@ func writeVerifyHints(f *Factory, rep *integrity.Report, nkeys int) {
 			fmt.Fprintln(f.IO.ErrOut, "hint: some digests name keys that --public-keys does not hold; list the keys of their regions and times with 'aws cloudtrail list-public-keys'")
 		}
 	}
-	if noSig {
+	if noSig && !inS3 {
 		fmt.Fprintln(f.IO.ErrOut, "hint: save a digest's signature next to it: 'aws s3api head-object --bucket B --key KEY --query Metadata.signature > KEY.sig'")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,7 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/trailsql/trailsql/internal/iostreams"
+	"github.com/trailsql/trailsql/internal/trailtest"
 )
 
 // The verify fixture: a valid trail (account 111122223333, us-east-1, three
@@ -176,9 +181,9 @@ func TestVerifyCommand(t *testing.T) {
 			want: check{code: ExitUsage, stderr: []string{"unknown flag: --bucket"}},
 		},
 		{
-			name: "s3 source",
-			args: func(dir string) []string { return []string{"s3://my-trail-bucket"} },
-			want: check{code: ExitUsage, stderr: []string{"local copies only"}},
+			name: "s3 source without a bucket",
+			args: func(dir string) []string { return []string{"s3://"} },
+			want: check{code: ExitUsage, stderr: []string{"names no bucket"}},
 		},
 	}
 	for _, c := range cases {
@@ -248,7 +253,8 @@ func TestVerifyCommandOptions(t *testing.T) {
 	var got *VerifyOptions
 	cmd := newVerifyCmdWith(f, func(_ context.Context, _ *Factory, o *VerifyOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"src", "--public-keys", "a.json", "--public-keys", "b.pem", "--since", "7d",
-		"--until", "2024-03-05", "--account", "1", "--region", "r", "--format", "json"})
+		"--until", "2024-03-05", "--account", "1", "--region", "r", "--format", "json",
+		"--profile", "audit", "--endpoint-url", "http://127.0.0.1:9000"})
 	if err := cmd.ExecuteContext(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +262,8 @@ func TestVerifyCommandOptions(t *testing.T) {
 		PublicKeys: []string{"a.json", "b.pem"}, Format: "json"}
 	if got == nil || got.Source != want.Source || got.Since != want.Since || got.Until != want.Until ||
 		got.Account != want.Account || got.Region != want.Region || got.Format != want.Format ||
-		!slices.Equal(got.PublicKeys, want.PublicKeys) {
+		!slices.Equal(got.PublicKeys, want.PublicKeys) ||
+		got.S3.Profile != "audit" || got.S3.EndpointURL != "http://127.0.0.1:9000" {
 		t.Errorf("options\n got %+v\nwant %+v", got, want)
 	}
 }
@@ -284,5 +291,129 @@ func TestParseVerifyTime(t *testing.T) {
 		if _, err := parseVerifyTime("since", bad, now, false); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
+	}
+}
+
+// putVerifyFixture uploads the verify fixture below prefix of bucket as
+// CloudTrail writes it: each digest's signature in its S3 metadata
+// (x-amz-meta-signature), taken from the fixture's sidecar files, which are
+// not uploaded.
+func putVerifyFixture(t *testing.T, m *trailtest.MinIO, bucket, prefix string) {
+	t.Helper()
+	var objs []trailtest.Object
+	err := filepath.WalkDir(verifyFixture, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".sig") || strings.HasSuffix(p, ".metadata.json") {
+			return err
+		}
+		rel, _ := filepath.Rel(verifyFixture, p)
+		body, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		o := trailtest.Object{Key: prefix + filepath.ToSlash(rel), Body: body}
+		if strings.Contains(o.Key, "/CloudTrail-Digest/") {
+			o.Meta = map[string]string{"signature": fixtureSignature(t, p)}
+		}
+		objs = append(objs, o)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.PutObjects(t, bucket, objs)
+}
+
+// fixtureSignature reads the hex signature of the fixture digest at path
+// from its .sig or .metadata.json sidecar.
+func fixtureSignature(t *testing.T, path string) string {
+	t.Helper()
+	if b, err := os.ReadFile(path + ".sig"); err == nil {
+		return strings.Trim(strings.TrimSpace(string(b)), `"`)
+	}
+	b, err := os.ReadFile(path + ".metadata.json")
+	if err != nil {
+		t.Fatalf("no signature sidecar for %s: %v", path, err)
+	}
+	var meta map[string]string
+	if err := json.Unmarshal(b, &meta); err != nil || meta["signature"] == "" {
+		t.Fatalf("no signature in %s.metadata.json: %v", path, err)
+	}
+	return meta["signature"]
+}
+
+// TestVerifyCommandS3 verifies the fixture trail in a real MinIO: valid,
+// with a log file deleted, with one modified, and under a prefix.
+func TestVerifyCommandS3(t *testing.T) {
+	const bucket = "example-trail-bucket" // the digests' digestS3Bucket
+	m := trailtest.StartMinIO(t)
+	m.CreateBucket(t, bucket)
+	for _, prefix := range []string{"", "ok/", "deleted/", "modified/"} {
+		putVerifyFixture(t, m, bucket, prefix)
+	}
+	ctx := context.Background()
+	// The first log file of the fixture, as fixtureFile picks it.
+	logKey := strings.TrimPrefix(filepath.ToSlash(fixtureFile(t, verifyFixture, fixtureLogs, ".json.gz")), filepath.ToSlash(verifyFixture)+"/")
+	if _, err := m.Client().DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String("deleted/" + logKey)}); err != nil {
+		t.Fatal(err)
+	}
+	m.Put(t, bucket, "modified/"+logKey, trailtest.Gzip(t, []byte(`{"Records":[]}`)), nil)
+
+	env := map[string]string{"AWS_ACCESS_KEY_ID": m.AccessKey, "AWS_SECRET_ACCESS_KEY": m.SecretKey, "AWS_REGION": m.Region}
+	verify := func(args ...string) (ExitCode, string, string) {
+		t.Helper()
+		io, _, out, errOut := iostreams.Test()
+		f := &Factory{IO: io, Now: func() time.Time { return time.Date(2024, 3, 6, 0, 0, 0, 0, time.UTC) },
+			Getenv: func(k string) string { return env[k] }}
+		args = append([]string{"verify", "--public-keys", verifyKeys, "--endpoint-url", m.Endpoint}, args...)
+		code := Run(ctx, f, args)
+		return code, out.String(), errOut.String()
+	}
+	f := func(url string, extra []string, wantCode ExitCode, stdout, stderr []string) {
+		t.Helper()
+		code, out, errOut := verify(append([]string{url}, extra...)...)
+		if code != wantCode {
+			t.Errorf("%s %q: exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", url, extra, code, wantCode, out, errOut)
+		}
+		for _, s := range stdout {
+			if !strings.Contains(out, s) {
+				t.Errorf("%s %q: stdout does not hold %q:\n%s", url, extra, s, out)
+			}
+		}
+		for _, s := range stderr {
+			if !strings.Contains(errOut, s) {
+				t.Errorf("%s %q: stderr does not hold %q:\n%s", url, extra, s, errOut)
+			}
+		}
+		if code == ExitOK && errOut != "" {
+			t.Errorf("%s %q: stderr on success:\n%s", url, extra, errOut)
+		}
+	}
+	ok := []string{"digests    3 valid, 0 invalid, 0 missing, 0 unsigned", "OK: 3 digests and 6 log files verified in 1 account-regions"}
+	// The bucket root holds AWSLogs/ beside the copies: only it is read.
+	f("s3://"+bucket, nil, ExitOK, ok, nil)
+	f("s3://"+bucket+"/ok", nil, ExitOK, ok, nil)
+	f("s3://"+bucket+"/ok/", []string{"--account", "111122223333", "--region", "us-east-1",
+		"--since", "2024-03-05T11:00:00Z", "--until", "2024-03-05"}, ExitOK,
+		[]string{"OK: 2 digests and 4 log files"}, nil)
+	f("s3://"+bucket+"/ok", []string{"--account", "999999999999"}, ExitError, nil,
+		[]string{"integrity: no digest or log files found"})
+	f("s3://"+bucket+"/deleted", nil, ExitError,
+		[]string{"1 deleted", "FAIL log-deleted", "deleted/" + logKey, "FAILED: 1 problems"},
+		[]string{"cannot verify s3://" + bucket + "/deleted", "integrity: verification failed (1 problems)"})
+	f("s3://"+bucket+"/modified", nil, ExitError,
+		[]string{"1 modified", "FAIL log-modified", "modified/" + logKey, "integrity: log file hash mismatch"},
+		[]string{"integrity: verification failed (1 problems)"})
+	f("s3://no-such-trail-bucket", nil, ExitError, nil, []string{"s3://no-such-trail-bucket", "bucket does not exist"})
+
+	// The endpoint from the environment, and the bucket checked against
+	// the digests' digestS3Bucket.
+	m.CreateBucket(t, "another-bucket")
+	putVerifyFixture(t, m, "another-bucket", "")
+	io, _, out, errOut := iostreams.Test()
+	env["AWS_ENDPOINT_URL"] = m.Endpoint
+	fac := &Factory{IO: io, Now: time.Now, Getenv: func(k string) string { return env[k] }}
+	code := Run(ctx, fac, []string{"verify", "s3://another-bucket", "--public-keys", verifyKeys})
+	if code != ExitError || !strings.Contains(out.String(), "its digestS3Bucket is example-trail-bucket, not another-bucket") {
+		t.Errorf("copy in another bucket: exit code %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }

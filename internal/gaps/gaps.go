@@ -3,6 +3,7 @@ package gaps
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -40,19 +41,23 @@ type Hour struct {
 type Series struct {
 	Account string `json:"account"`
 	Region  string `json:"region"`
-	// Start is the first hour of Hours; Hours[i] is Start + i hours.
-	Start time.Time `json:"start"`
-	Hours []Hour    `json:"-"`
 	// FilesKnown says whether the manifest lists log files of this account
 	// and region; when it does not, only events count as delivery.
 	FilesKnown bool `json:"files_known"`
-	// Active is how many hours have both events and (when known) files.
-	Active int `json:"active_hours"`
+	// Active is how many hours have both events and (when known) files;
+	// First and Last are the first and the last of them (zero when none).
+	Active int       `json:"active_hours"`
+	First  time.Time `json:"first,omitzero"`
+	Last   time.Time `json:"last,omitzero"`
+
+	hours map[int64]Hour // by Unix time of the hour; hours without evidence are absent
 }
 
-// active reports whether hour i counts as delivered.
-func (s *Series) active(i int) bool {
-	h := s.Hours[i]
+// At returns the evidence of the hour that starts at t.
+func (s *Series) At(t time.Time) Hour { return s.hours[t.Unix()] }
+
+// active reports whether an hour counts as delivered.
+func (s *Series) active(h Hour) bool {
 	return h.Events > 0 && (h.Files > 0 || !s.FilesKnown)
 }
 
@@ -198,14 +203,17 @@ GROUP BY 1, 2, 3`, args...)
 		}
 		return sorted[i].region < sorted[j].region
 	})
-	n := int((hi-lo)/3600) + 1
 	for _, k := range sorted {
-		s := Series{Account: k.account, Region: k.region, Start: rep.Start, Hours: make([]Hour, n), FilesKnown: len(files[k]) > 0}
+		s := Series{Account: k.account, Region: k.region, FilesKnown: len(files[k]) > 0, hours: map[int64]Hour{}}
 		for u, c := range events[k] {
-			s.Hours[(u-lo)/3600].Events = c
+			h := s.hours[u]
+			h.Events = c
+			s.hours[u] = h
 		}
 		for u, c := range files[k] {
-			s.Hours[(u-lo)/3600].Files = c
+			h := s.hours[u]
+			h.Files = c
+			s.hours[u] = h
 		}
 		rep.Gaps = append(rep.Gaps, findGaps(&s, opts.MinHours)...)
 		rep.Series = append(rep.Series, s)
@@ -221,40 +229,51 @@ GROUP BY 1, 2, 3`, args...)
 // findGaps returns the runs of inactive hours of s, between active hours,
 // of at least min hours, and counts s's active hours.
 func findGaps(s *Series, min int) []Gap {
+	keys := make([]int64, 0, len(s.hours))
+	for u := range s.hours {
+		keys = append(keys, u)
+	}
+	slices.Sort(keys)
 	var out []Gap
-	last := -1 // the last active hour seen
-	for i := range s.Hours {
-		if !s.active(i) {
+	var inside []Hour // the hours with evidence since the last active hour
+	last := int64(-1) // the last active hour seen
+	for _, u := range keys {
+		h := s.hours[u]
+		if !s.active(h) {
+			inside = append(inside, h)
 			continue
 		}
 		s.Active++
-		if last >= 0 && i-last-1 >= min {
-			g := Gap{Account: s.Account, Region: s.Region,
-				From: s.Start.Add(time.Duration(last+1) * time.Hour), To: s.Start.Add(time.Duration(i) * time.Hour), Hours: i - last - 1}
-			noFiles, noEvents := 0, 0
-			for _, h := range s.Hours[last+1 : i] {
+		if s.First.IsZero() {
+			s.First = time.Unix(u, 0).UTC()
+		}
+		s.Last = time.Unix(u, 0).UTC()
+		if n := int((u-last)/3600) - 1; last >= 0 && n >= min {
+			g := Gap{Account: s.Account, Region: s.Region, From: time.Unix(last+3600, 0).UTC(), To: time.Unix(u, 0).UTC(), Hours: n}
+			noFiles, noEvents := n, n
+			for _, h := range inside {
 				g.Events += h.Events
 				g.Files += h.Files
-				if h.Files == 0 {
-					noFiles++
+				if h.Files > 0 {
+					noFiles--
 				}
-				if h.Events == 0 {
-					noEvents++
+				if h.Events > 0 {
+					noEvents--
 				}
 			}
 			switch {
-			case noFiles == g.Hours && noEvents == g.Hours:
+			case noFiles == n && noEvents == n:
 				g.Kind = "no files, no events"
-			case noFiles == g.Hours:
+			case noFiles == n:
 				g.Kind = "no files"
-			case noEvents == g.Hours:
+			case noEvents == n:
 				g.Kind = "no events"
 			default:
 				g.Kind = "partial"
 			}
 			out = append(out, g)
 		}
-		last = i
+		last, inside = u, inside[:0]
 	}
 	return out
 }

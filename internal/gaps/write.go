@@ -29,22 +29,13 @@ func (r *Report) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ACCOUNT\tREGION\tFIRST\tLAST\tACTIVE HOURS\tGAP HOURS\tEVIDENCE")
 	for _, s := range r.Series {
-		first, last := -1, -1
-		for i := range s.Hours {
-			if s.active(i) {
-				if first < 0 {
-					first = i
-				}
-				last = i
-			}
-		}
 		ev := "events and log files"
 		if !s.FilesKnown {
 			ev = "events only"
 		}
 		f, l := "-", "-"
-		if first >= 0 {
-			f, l = s.Start.Add(time.Duration(first)*time.Hour).Format(stamp), s.Start.Add(time.Duration(last)*time.Hour).Format(stamp)
+		if s.Active > 0 {
+			f, l = s.First.Format(stamp), s.Last.Format(stamp)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", s.Account, s.Region, f, l, s.Active, gaps[s.Account+"/"+s.Region], ev)
 	}
@@ -82,6 +73,9 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
+// MaxSVGHours is the longest range WriteSVG draws: 400 days.
+const MaxSVGHours = 400 * 24
+
 // SVG colours of the heat-map.
 const (
 	colorNone    = "#eeeeee" // no events, no files
@@ -96,18 +90,26 @@ const (
 var activeColors = [...]string{"#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c"}
 
 // WriteSVG draws the report as a heat-map: one row per account and region,
-// one cell per hour, green where events and log files arrived (darker for
+// one column per hour, green where events and log files arrived (darker for
 // more events), red inside gaps, grey where nothing arrived, and a black
-// mark where a trail was stopped. Each cell has a class (active, gap,
-// files, events, none) and a title.
+// mark where a trail was stopped. Runs of hours that look the same are one
+// rect, with a class (active, gap, files, events, none), a data-hours
+// attribute (how many hours) and a title. Ranges longer than MaxSVGHours
+// are refused.
 func (r *Report) WriteSVG(w io.Writer) error {
-	bw := bufio.NewWriter(w)
 	n := int(r.End.Sub(r.Start) / time.Hour)
+	if n > MaxSVGHours {
+		return fmt.Errorf("cannot draw %d hours (at most %d): narrow the range", n, MaxSVGHours)
+	}
+	bw := bufio.NewWriter(w)
 	cw := 6
 	if n > 24*14 {
 		cw = 2
 	} else if n > 24*4 {
 		cw = 4
+	}
+	if n > 24*120 {
+		cw = 1
 	}
 	const ch, left, top, legend = 14, 240, 34, 40
 	width := left + n*cw + 10
@@ -115,9 +117,9 @@ func (r *Report) WriteSVG(w io.Writer) error {
 	fmt.Fprintf(bw, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="monospace" font-size="11">`+"\n", width, height, width, height)
 	fmt.Fprintf(bw, `<title>CloudTrail delivery by hour, %s to %s UTC</title>`+"\n", r.Start.Format(stamp), r.End.Format(stamp))
 	fmt.Fprintf(bw, `<rect width="%d" height="%d" fill="#ffffff"/>`+"\n", width, height)
-	// Day labels.
+	// Day lines, and a label every day (every week beyond a month).
 	step := 1
-	if days := n / 24; days > 31 {
+	if n/24 > 31 {
 		step = 7
 	}
 	day := 0
@@ -135,30 +137,49 @@ func (r *Report) WriteSVG(w io.Writer) error {
 	gh := r.gapHours()
 	for row, s := range r.Series {
 		y := top + row*ch
-		label := s.Account + " " + s.Region
 		fmt.Fprintf(bw, `<g class="series" data-account="%s" data-region="%s">`+"\n", html.EscapeString(s.Account), html.EscapeString(s.Region))
-		fmt.Fprintf(bw, `<text class="label" x="4" y="%d">%s</text>`+"\n", y+ch-3, html.EscapeString(label))
+		fmt.Fprintf(bw, `<text class="label" x="4" y="%d">%s %s</text>`+"\n", y+ch-3, html.EscapeString(s.Account), html.EscapeString(s.Region))
 		var most int64 = 1
-		for _, h := range s.Hours {
+		for _, h := range s.hours {
 			most = max(most, h.Events)
 		}
 		inGap := gh[s.Account+"/"+s.Region]
-		for i, h := range s.Hours {
-			at := s.Start.Add(time.Duration(i) * time.Hour)
-			class, color := "none", colorNone
+		hour := func(i int) time.Time { return r.Start.Add(time.Duration(i) * time.Hour) }
+		cell := func(i int) (string, string) {
+			at := hour(i)
+			h := s.At(at)
 			switch {
 			case inGap[at.Unix()]:
-				class, color = "gap", colorGap
-			case s.active(i):
-				class = "active"
-				color = activeColors[int(float64(len(activeColors)-1)*float64(h.Events)/float64(most)+0.5)]
+				return "gap", colorGap
+			case s.active(h):
+				return "active", activeColors[int(float64(len(activeColors)-1)*float64(h.Events)/float64(most)+0.5)]
 			case h.Files > 0:
-				class, color = "files", colorFiles
+				return "files", colorFiles
 			case h.Events > 0:
-				class, color = "events", colorEvents
+				return "events", colorEvents
 			}
-			fmt.Fprintf(bw, `<rect class="%s" x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s %s %s: %d events, %d files</title></rect>`+"\n",
-				class, left+i*cw, y+1, cw, ch-2, color, html.EscapeString(s.Account), html.EscapeString(s.Region), at.Format(stamp), h.Events, h.Files)
+			return "none", colorNone
+		}
+		for i := 0; i < n; {
+			class, color := cell(i)
+			j := i + 1
+			for j < n {
+				if c, col := cell(j); c != class || col != color {
+					break
+				}
+				j++
+			}
+			var events int64
+			var files int
+			for k := i; k < j; k++ {
+				h := s.At(hour(k))
+				events += h.Events
+				files += h.Files
+			}
+			from, to := hour(i), hour(j)
+			fmt.Fprintf(bw, `<rect class="%s" data-hours="%d" x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s %s %s to %s: %d events, %d files</title></rect>`+"\n",
+				class, j-i, left+i*cw, y+1, (j-i)*cw, ch-2, color, html.EscapeString(s.Account), html.EscapeString(s.Region), from.Format(stamp), to.Format(stamp), events, files)
+			i = j
 		}
 		for _, st := range r.Stops {
 			if st.Account != s.Account || st.Region != s.Region || st.Stopped.Before(r.Start) || !st.Stopped.Before(r.End) {

@@ -282,7 +282,7 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 	if collectErr == nil {
 		collectErr = c.q.Close()
 	}
-	if collectErr == nil && opts.CompactFiles > 0 {
+	if collectErr == nil && opts.CompactFiles > 0 && ctx.Err() == nil {
 		cs, err := c.compact()
 		c.sum.Compacted = cs
 		collectErr = err

@@ -1,7 +1,9 @@
 // Package mirror keeps a lake in S3: the same Hive-layout Parquet files as a
 // local lake (<prefix>/cloudtrail/account=/region=/year=/month=/day=/*.parquet),
-// readable as they are by Athena, Trino and Spark, with the manifest,
-// quarantine and kept digest files beside them under <prefix>/_trailsql/.
+// readable as they are by Athena, Trino and Spark, with the manifest and
+// the quarantine beside them under <prefix>/_trailsql/. (The digest files
+// and signatures that ingest keeps from an S3 trail stay in the local lake:
+// they are small, many, and already in the trail bucket.)
 //
 // # How a local lake and an S3 lake relate
 //

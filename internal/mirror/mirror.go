@@ -75,7 +75,7 @@ func published(rel string) bool {
 	switch {
 	case strings.HasPrefix(rel, lake.Table+"/"):
 		return strings.HasSuffix(rel, ".parquet")
-	case strings.HasPrefix(rel, lake.MetaDir+"/quarantine/"), strings.HasPrefix(rel, lake.MetaDir+"/digests/"):
+	case strings.HasPrefix(rel, lake.MetaDir+"/quarantine/"):
 		return !strings.HasPrefix(path.Base(rel), ".tmp-")
 	}
 	return false
@@ -169,8 +169,8 @@ func (m *Mirror) saveState(st *state) error {
 // localFiles lists the published files of the local lake.
 func (m *Mirror) localFiles() (map[string]fileState, error) {
 	out := map[string]fileState{}
-	for _, top := range []string{lake.Table, lake.MetaDir} {
-		root := filepath.Join(m.Dir, top)
+	for _, top := range []string{lake.Table, lake.MetaDir + "/quarantine"} {
+		root := filepath.Join(m.Dir, filepath.FromSlash(top))
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil
@@ -434,7 +434,7 @@ func (m *Mirror) Pull(ctx context.Context) (Stats, error) {
 		return done(nil)
 	}
 	remote := map[string]int64{}
-	for _, top := range []string{lake.Table + "/", lake.MetaDir + "/"} {
+	for _, top := range []string{lake.Table + "/", lake.MetaDir + "/quarantine/"} {
 		if err := m.list(ctx, top, func(rel string, size int64) {
 			if published(rel) {
 				remote[rel] = size

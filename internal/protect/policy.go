@@ -15,6 +15,9 @@ type PolicyOptions struct {
 	// TrailARN, when set, limits CloudTrail's access to that trail
 	// (aws:SourceArn), against the confused-deputy problem.
 	TrailARN string
+	// Prefix is the trail's S3 key prefix (empty for none): logs are under
+	// Prefix/AWSLogs/.
+	Prefix string
 	// Account, when set, limits CloudTrail's writes to AWSLogs/<Account>/.
 	// Leave it empty for organization trails (AWSLogs/<org-id>/...).
 	Account string
@@ -34,6 +37,9 @@ func (o PolicyOptions) Validate() error {
 	}
 	if o.TrailARN != "" && !trailARNRE.MatchString(o.TrailARN) {
 		errs = append(errs, fmt.Errorf("trail ARN %q is not arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME", o.TrailARN))
+	}
+	if strings.ContainsAny(o.Prefix, "*?\"") {
+		errs = append(errs, fmt.Errorf("key prefix %q holds a wildcard or a quote", o.Prefix))
 	}
 	if o.Account != "" && !accountRE.MatchString(o.Account) {
 		errs = append(errs, fmt.Errorf("account %q is not a 12-digit account id", o.Account))
@@ -81,10 +87,11 @@ func Policy(o PolicyOptions) ([]byte, error) {
 		return nil, fmt.Errorf("cannot write policy: %w", err)
 	}
 	arn := "arn:" + o.partition() + ":s3:::" + o.Bucket
-	logs := arn + "/AWSLogs/*"
+	base := arn + "/" + CheckOptions{Prefix: o.Prefix}.logsPrefix()
+	logs := base + "*"
 	write := logs
 	if o.Account != "" {
-		write = arn + "/AWSLogs/" + o.Account + "/*"
+		write = base + o.Account + "/*"
 	}
 	service := map[string]string{"Service": CloudTrailService}
 	var source map[string]string

@@ -41,7 +41,7 @@ func TestPolicyGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := &Report{}
-		checkPolicy(r, sts, CheckOptions{Bucket: o.Bucket, Partition: o.partition()})
+		checkPolicy(r, sts, CheckOptions{Bucket: o.Bucket, Prefix: o.Prefix, Partition: o.partition()})
 		for _, fd := range r.Findings {
 			if fd.Status != OK {
 				t.Errorf("%s: own policy %s: %s %s", name, fd.Check, fd.Status, fd.Detail)
@@ -51,6 +51,7 @@ func TestPolicyGolden(t *testing.T) {
 	f("policy_bucket", PolicyOptions{Bucket: "my-trail-bucket"})
 	f("policy_trail", PolicyOptions{Bucket: "my-trail-bucket", Account: "111122223333",
 		TrailARN: "arn:aws:cloudtrail:us-east-1:111122223333:trail/management"})
+	f("policy_prefix", PolicyOptions{Bucket: "shared-logs", Prefix: "/cloudtrail/prod/"})
 	f("policy_govcloud", PolicyOptions{Bucket: "gov.trail.bucket",
 		TrailARN: "arn:aws-us-gov:cloudtrail:us-gov-west-1:111122223333:trail/org"})
 }

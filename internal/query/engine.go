@@ -108,6 +108,8 @@ type Engine struct {
 	mu    sync.Mutex // guards state and stamp, and serialises refreshes
 	state *lakeState
 	stamp string
+
+	sizes colSizes // the column sizes of the lake's files
 }
 
 // Open opens the lake at lakeDir for querying: it starts an in-memory
@@ -162,6 +164,10 @@ func (e *Engine) setup(ctx context.Context) error {
 		"SET enable_external_access = false",
 		"SET allow_community_extensions = false",
 		"SET TimeZone = 'UTC'",
+		// Read the files at every query, so that the bytes a query scans
+		// are counted (the operating system caches them anyway).
+		"SET enable_external_file_cache = false",
+		"SET parquet_metadata_cache = true",
 	}
 	for _, s := range global {
 		if _, err := first.ExecContext(ctx, s); err != nil {
@@ -363,7 +369,7 @@ func (e *Engine) run(ctx context.Context, c *sql.Conn, query string, args []any,
 	}
 	st := e.snapshot()
 	if info, perr := duckdb.GetProfilingInfo(c); perr == nil {
-		res.Stats = scanStats(ctx, c, st, info)
+		res.Stats = scanStats(ctx, c, st, info, &e.sizes)
 	} else {
 		res.Stats = Stats{Partitions: -1, PartitionsTotal: st.partitions, FilesTotal: len(st.files)}
 	}

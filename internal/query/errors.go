@@ -72,6 +72,9 @@ func cleanError(err error, st *lakeState) error {
 		}
 		return &Error{Msg: fmt.Sprintf("unknown function %s()%s", internalNames(m[1]), hint), Err: err}
 	}
+	if strings.Contains(msg, "failed to allocate") || strings.Contains(msg, "Out of Memory") {
+		return &Error{Msg: "out of memory: the query needs more than the memory limit (raise it with --memory-limit, or narrow the query)", Err: err}
+	}
 	var lines []string
 	for _, l := range strings.Split(msg, "\n") {
 		l = strings.TrimSpace(l)

@@ -83,6 +83,13 @@ func walkTree(n any) error {
 				}
 			}
 		}
+		if x["type"] == "BASE_TABLE" {
+			// A file named as a table (FROM 'x.parquet') is a table function
+			// in disguise.
+			if name, _ := x["table_name"].(string); strings.ContainsAny(name, "/\\.") {
+				return &RefusedError{Statement: "reading the file " + name, Reason: "queries read the lake through its tables (cloudtrail, cloudtrail_logs, cloudtrail_<account>, logs) and nothing else"}
+			}
+		}
 		if x["class"] == "FUNCTION" {
 			name, _ := x["function_name"].(string)
 			if deniedFunctions[strings.ToLower(name)] {

@@ -121,39 +121,102 @@ func structColumns(t reflect.Type, parent string) []column {
 	return out
 }
 
+// keep says which keys of a record (or of a struct in it) to build: all
+// of them, or only those in fields.
+type keep struct {
+	all    bool
+	fields map[string]*keep
+}
+
+// add marks the key path (lake names, lower case) as needed.
+func (k *keep) add(path []string) {
+	if k.all {
+		return
+	}
+	if len(path) == 0 {
+		k.all, k.fields = true, nil
+		return
+	}
+	if k.fields == nil {
+		k.fields = map[string]*keep{}
+	}
+	sub := k.fields[path[0]]
+	if sub == nil {
+		sub = &keep{}
+		k.fields[path[0]] = sub
+	}
+	sub.add(path[1:])
+}
+
 // recordStruct returns the SQL expression that builds one CloudTrail record
 // (as a struct with CloudTrail's key names) from the columns of a
-// cloudtrail row. With keep set, only the keys it names (lower case) are
-// built.
-func recordStruct(cols []column, keep map[string]bool) string {
+// cloudtrail row. With k set, only the keys it names are built.
+func recordStruct(cols []column, k *keep) string {
 	parts := make([]string, 0, len(cols))
 	for _, c := range cols {
 		if strings.HasPrefix(c.name, "_") || c.name == "eventtimestamp" {
 			continue
 		}
-		if keep != nil && !keep[c.name] {
-			continue
+		var sub *keep
+		if k != nil && !k.all {
+			if sub = k.fields[c.name]; sub == nil {
+				continue
+			}
 		}
-		parts = append(parts, quoteIdent(c.record)+" := "+recordValue(c, quoteIdent(c.name)))
+		parts = append(parts, quoteIdent(c.record)+" := "+recordValue(c, quoteIdent(c.name), sub))
 	}
 	return "struct_pack(" + strings.Join(parts, ", ") + ")"
 }
 
 // recordValue renames the fields of a nested column to CloudTrail's key
-// names; src is the SQL of the column's value.
-func recordValue(c column, src string) string {
+// names; src is the SQL of the column's value, k the fields to keep (nil:
+// all). A struct built with only some of its fields is built without the
+// check that the source struct is not NULL (a NULL struct gives a struct
+// of NULLs): the check reads every field of the source and costs more than
+// the rest of the query.
+func recordValue(c column, src string, k *keep) string {
 	if len(c.fields) == 0 {
 		return src
 	}
-	build := func(v string) string {
-		parts := make([]string, len(c.fields))
-		for i, f := range c.fields {
-			parts[i] = quoteIdent(f.record) + " := " + recordValue(f, v+"."+quoteIdent(f.name))
-		}
-		return "struct_pack(" + strings.Join(parts, ", ") + ")"
-	}
 	if c.list {
-		return "list_transform(" + src + ", r -> " + build("r") + ")"
+		// A list of structs: cast to the renamed element type.
+		return "CAST(" + src + " AS " + renamedType(c) + ")"
 	}
-	return "CASE WHEN " + src + " IS NOT NULL THEN " + build(src) + " END"
+	if k != nil && k.all {
+		k = nil
+	}
+	var parts []string
+	for _, f := range c.fields {
+		var sub *keep
+		if k != nil {
+			if sub = k.fields[f.name]; sub == nil {
+				continue
+			}
+		}
+		parts = append(parts, quoteIdent(f.record)+" := "+recordValue(f, src+"."+quoteIdent(f.name), sub))
+	}
+	if len(parts) == 0 {
+		return "NULL"
+	}
+	built := "struct_pack(" + strings.Join(parts, ", ") + ")"
+	if k != nil {
+		return built
+	}
+	return "CASE WHEN " + src + " IS NOT NULL THEN " + built + " END"
+}
+
+// renamedType is the column's type with CloudTrail's key names.
+func renamedType(c column) string {
+	if len(c.fields) == 0 {
+		return c.typ
+	}
+	parts := make([]string, len(c.fields))
+	for i, f := range c.fields {
+		parts[i] = quoteIdent(f.record) + " " + renamedType(f)
+	}
+	s := "STRUCT(" + strings.Join(parts, ", ") + ")"
+	if c.list {
+		s += "[]"
+	}
+	return s
 }

@@ -14,11 +14,14 @@ import (
 
 // scan is what DuckDB's profiler says about one Parquet scan of a query.
 type scan struct {
+	rows    int64    // rows the scan produced
 	read    int      // files opened
 	kept    int      // files left after partition pruning (-1: all)
 	total   int      // files before pruning (-1: all of the lake's)
 	filters []string // the partition predicates that pruned files
 	files   []string // the files left after pruning, when the profiler lists them all
+	columns []string // the columns read (lower case; struct fields as a.b)
+	fetch   bool     // fetches the rows another scan found (late materialisation)
 }
 
 var (
@@ -26,13 +29,41 @@ var (
 	reScanning  = regexp.MustCompile(`Scanning Files=(\d+)/(\d+)`)
 	reFilters   = regexp.MustCompile(`File Filters='((?:[^'\\]|\\.)*)'`)
 	reFilenames = regexp.MustCompile(`'Filename\(s\)'='((?:[^'\\]|\\.)*)'`)
+	reProjQuoted = regexp.MustCompile(`Projections='((?:[^'\\]|\\.)*)'`)
+	reProjPlain  = regexp.MustCompile(`Projections=([^,']*)`)
+	reScanFilters = regexp.MustCompile(`(?:^|[{ ])Filters='((?:[^'\\]|\\.)*)'`)
 )
+
+// filterColumns returns the columns (and struct fields, as a.b) that the
+// filter expressions of a scan name.
+func filterColumns(expr string) []string {
+	toks, _ := lex(expr)
+	var out []string
+	for i := 0; i < len(toks); i++ {
+		if toks[i].kind != tokIdent && toks[i].kind != tokQIdent {
+			continue
+		}
+		path := strings.ToLower(toks[i].name())
+		j := i + 1
+		for j+1 < len(toks) && toks[j].is(".") && (toks[j+1].kind == tokIdent || toks[j+1].kind == tokQIdent) {
+			path += "." + strings.ToLower(toks[j+1].name())
+			j += 2
+		}
+		if j < len(toks) && toks[j].is("(") {
+			i = j
+			continue // a function
+		}
+		out = append(out, path)
+		i = j - 1
+	}
+	return out
+}
 
 // scans collects the Parquet scans of a profiled query.
 func scans(info duckdb.ProfilingInfo, out []scan) []scan {
 	x := info.Metrics["EXTRA_INFO"]
 	if info.Metrics["OPERATOR_TYPE"] == "TABLE_SCAN" && strings.Contains(x, "READ_PARQUET") {
-		s := scan{kept: -1, total: -1}
+		s := scan{kept: -1, total: -1, fetch: strings.Contains(x, "file_row_number")}
 		if m := reFilesRead.FindStringSubmatch(x); m != nil {
 			s.read, _ = strconv.Atoi(m[1])
 		}
@@ -40,10 +71,20 @@ func scans(info duckdb.ProfilingInfo, out []scan) []scan {
 			s.kept, _ = strconv.Atoi(m[1])
 			s.total, _ = strconv.Atoi(m[2])
 		}
-		// The profiler counts the files a scan finished; a LIMIT can stop
-		// it inside one, which it then does not count.
-		if rows, _ := strconv.ParseInt(info.Metrics["OPERATOR_CARDINALITY"], 10, 64); rows > 0 && (s.kept < 0 || s.read < s.kept) {
-			s.read++
+		s.rows, _ = strconv.ParseInt(info.Metrics["OPERATOR_CARDINALITY"], 10, 64)
+		proj := ""
+		if m := reProjQuoted.FindStringSubmatch(x); m != nil {
+			proj = unescape(m[1])
+		} else if m := reProjPlain.FindStringSubmatch(x); m != nil {
+			proj = m[1]
+		}
+		for _, p := range strings.Split(proj, "\n") {
+			if p = strings.ToLower(strings.TrimSpace(p)); p != "" {
+				s.columns = append(s.columns, strings.ReplaceAll(p, `"`, ""))
+			}
+		}
+		if m := reScanFilters.FindStringSubmatch(x); m != nil {
+			s.columns = append(s.columns, filterColumns(unescape(m[1]))...)
 		}
 		if m := reFilters.FindStringSubmatch(x); m != nil {
 			s.filters = splitGroups(unescape(m[1]))
@@ -107,83 +148,102 @@ func splitGroups(s string) []string {
 	return out
 }
 
-// scanStats computes a query's statistics from DuckDB's profile.
-func scanStats(ctx context.Context, c *sql.Conn, st *lakeState, info duckdb.ProfilingInfo) Stats {
+// scanStats computes a query's statistics from DuckDB's profile: files
+// and partitions from the scans' file lists and partition predicates,
+// bytes from the Parquet footers of the files read (the compressed size
+// of the columns read; row groups that statistics let DuckDB skip are
+// counted, and a scan that a LIMIT stopped early is counted in proportion
+// to the files it opened).
+func scanStats(ctx context.Context, c *sql.Conn, st *lakeState, info duckdb.ProfilingInfo, cs *colSizes) Stats {
 	s := Stats{PartitionsTotal: st.partitions}
-	s.Bytes, _ = strconv.ParseInt(info.Metrics["TOTAL_BYTES_READ"], 10, 64)
 	list := scans(info, nil)
-	for i, sc := range list {
-		if sc.total < 0 {
-			list[i].total = len(st.files)
-		}
-		if sc.kept < 0 {
-			list[i].kept = list[i].total
-		}
-		s.Files += sc.read
-		s.FilesTotal += list[i].total
-	}
 	if len(list) == 0 {
 		return s
 	}
-	s.Partitions = partitionsRead(ctx, c, st, list)
-	return s
-}
-
-// partitionsRead counts the partitions that the scans' partition
-// predicates left (whether or not a LIMIT stopped the scan before it read
-// them all): from the files the profiler names when it names them all,
-// else by evaluating the predicates over the lake's file list. It returns
-// -1 when it cannot tell.
-func partitionsRead(ctx context.Context, c *sql.Conn, st *lakeState, list []scan) int {
 	byPath := make(map[string]int, len(st.files))
 	for i, f := range st.files {
 		byPath[f.path] = i
 	}
-	exact := true
 	parts := map[any]bool{}
+	partsKnown := true
 	for _, sc := range list {
-		if sc.kept == 0 {
+		fetch := sc.fetch
+		if sc.total < 0 {
+			sc.total = len(st.files)
+		}
+		if sc.kept < 0 {
+			sc.kept = sc.total
+		}
+		// The profiler counts the files a scan finished; a LIMIT can stop
+		// it inside one, which it then does not count.
+		if sc.rows > 0 && sc.read < sc.kept {
+			sc.read++
+		}
+		if !fetch {
+			s.Files += sc.read
+			s.FilesTotal += sc.total
+		}
+		files, ok := candidates(ctx, c, st, sc, byPath)
+		if !ok {
+			partsKnown = false
 			continue
 		}
-		if len(sc.files) != sc.kept {
-			exact = false
-			break
+		var size int64
+		for _, i := range files {
+			if !fetch {
+				parts[st.files[i].part] = true
+			}
+			size += st.files[i].size
 		}
+		if sc.kept > 0 && sc.read < sc.kept {
+			size = size * int64(sc.read) / int64(sc.kept)
+		}
+		if share, ok := cs.share(st, sc.columns); ok {
+			s.Bytes += int64(float64(size) * share)
+		}
+	}
+	s.Partitions = len(parts)
+	if !partsKnown {
+		s.Partitions = -1
+	}
+	return s
+}
+
+// candidates returns the files (indexes into st.files) that a scan's
+// partition predicates left: the files the profiler names when it names
+// them all, else the files of the lake's list that the predicates select.
+func candidates(ctx context.Context, c *sql.Conn, st *lakeState, sc scan, byPath map[string]int) ([]int, bool) {
+	if sc.kept == 0 {
+		return nil, true
+	}
+	if len(sc.files) == sc.kept {
+		out := make([]int, 0, len(sc.files))
 		for _, f := range sc.files {
 			i, ok := byPath[f]
 			if !ok {
-				exact = false
-				break
+				return nil, false
 			}
-			parts[st.files[i].part] = true
+			out = append(out, i)
 		}
+		return out, true
 	}
-	if exact {
-		return len(parts)
-	}
-	var conds []string
-	want := 0
-	for _, sc := range list {
-		if sc.kept == 0 {
-			continue
+	if len(sc.filters) == 0 {
+		if sc.kept != len(st.files) {
+			return nil, false
 		}
-		want += sc.kept
-		if len(sc.filters) == 0 {
-			conds = append(conds, "true")
-			continue
+		out := make([]int, len(st.files))
+		for i := range out {
+			out[i] = i
 		}
-		conds = append(conds, "("+strings.Join(sc.filters, " AND ")+")")
+		return out, true
 	}
-	if len(conds) == 0 {
-		return 0
-	}
-	q := "SELECT count(*), count(DISTINCT (account, region, year, month, day)) FROM _trailsql_files WHERE " + strings.Join(conds, " OR ")
+	q := "SELECT path FROM _trailsql_files WHERE " + strings.Join(sc.filters, " AND ")
 	// The predicates are DuckDB's rendering of the user's: run them as
 	// carefully as a query.
 	if checkQuery(ctx, c, q) != nil {
-		return -1
+		return nil, false
 	}
-	var files, n int64
+	var out []int
 	err := c.Raw(func(dc any) error {
 		conn, ok := dc.(*duckdb.Conn)
 		if !ok {
@@ -202,19 +262,19 @@ func partitionsRead(ctx context.Context, c *sql.Conn, st *lakeState, list []scan
 			return err
 		}
 		defer rows.Close()
-		dest := make([]driver.Value, 2)
-		if err := rows.Next(dest); err != nil {
-			return err
+		dest := make([]driver.Value, 1)
+		for rows.Next(dest) == nil {
+			p, _ := dest[0].(string)
+			i, ok := byPath[p]
+			if !ok {
+				return errors.New("unknown file")
+			}
+			out = append(out, i)
 		}
-		files, _ = dest[0].(int64)
-		n, _ = dest[1].(int64)
 		return nil
 	})
-	if err != nil {
-		return -1
+	if err != nil || len(out) != sc.kept {
+		return nil, false
 	}
-	if len(list) == 1 && files != int64(want) {
-		return -1
-	}
-	return int(n)
+	return out, true
 }

@@ -235,7 +235,9 @@ func (t *translator) ident(i, hi int) (int, string, bool) {
 			return t.cast(i, j, hi)
 		}
 	}
-	if afterDot {
+	if afterDot || t.tok(t.prev(i)).is(")") {
+		// x.f(...) is not a function of ours; agg(x) FILTER (WHERE ...)
+		// is a clause.
 		return 0, "", false
 	}
 	j := t.next(i + 1)
@@ -438,12 +440,12 @@ func (t *translator) logsUnnest(logs, hi int) (int, string, bool) {
 	return cend + 1, s, true
 }
 
-// recordFields returns the record keys (lake column names) that the query
-// reads as name.key, or nil when it may need the whole record: when name
-// appears on its own in the outermost query (or a * does), or when no key
-// is read at all. Building only those keys lets the scan read only their
-// columns.
-func (t *translator) recordFields(name string) map[string]bool {
+// recordFields returns the record keys (lake names) that the query reads
+// as name.key[.field...], or nil when it may need the whole record: when
+// name appears on its own in the outermost query (or a * does), or when no
+// key is read at all. Building only those keys lets the scan read only
+// their columns.
+func (t *translator) recordFields(name string) *keep {
 	if t.opts.FullRecords {
 		return nil
 	}
@@ -451,7 +453,7 @@ func (t *translator) recordFields(name string) map[string]bool {
 	for _, c := range lakeSchema() {
 		top[c.name] = true
 	}
-	keep := map[string]bool{}
+	k := &keep{}
 	depth := 0
 	for i, tk := range t.toks {
 		switch {
@@ -462,25 +464,39 @@ func (t *translator) recordFields(name string) map[string]bool {
 		case tk.is("*") && depth == 0:
 			return nil
 		case (tk.kind == tokIdent || tk.kind == tokQIdent) && strings.EqualFold(tk.name(), name):
-			d := t.next(i + 1)
-			if t.tok(d).is(".") {
-				f := t.next(d + 1)
-				key := strings.ToLower(t.tok(f).name())
-				if !top[key] {
-					return nil
-				}
-				keep[key] = true
+			if t.tok(t.prev(i)).is(".") {
 				continue
 			}
-			if depth == 0 && !t.tok(t.prev(i)).is(".") {
+			var path []string
+			j := i
+			for {
+				d := t.next(j + 1)
+				f := t.next(d + 1)
+				if !t.tok(d).is(".") || (t.tok(f).kind != tokIdent && t.tok(f).kind != tokQIdent) {
+					break
+				}
+				path = append(path, strings.ToLower(t.tok(f).name()))
+				j = f
+			}
+			if len(path) == 0 {
+				if depth == 0 {
+					return nil
+				}
+				continue
+			}
+			if !top[path[0]] {
 				return nil
 			}
+			if t.tok(t.next(j+1)).is("(") {
+				path = path[:len(path)-1] // a method-like call: keep the parent
+			}
+			k.add(path)
 		}
 	}
-	if len(keep) == 0 {
+	if len(k.fields) == 0 {
 		return nil
 	}
-	return keep
+	return k
 }
 
 // cast translates CAST(x AS type) and TRY_CAST(x AS type), rewriting

@@ -20,7 +20,7 @@
 // and to one account and let the engine prune partitions: :since and
 // :until (TIMESTAMPs, since inclusive, until exclusive), :since_day and
 // :until_day (the same as 'YYYY-MM-DD' strings, compared with the
-// partition columns) and :account ('' for every account).
+// partition columns) and :account (empty for every account).
 //
 // Timeline lists, in time order, every event of a principal, touching a
 // resource, or from a source address. WriteMarkdown and WriteHTML render a

@@ -219,7 +219,6 @@ const (
 	levelAccount              // AWSLogs/[o-xxx/]<account>/: log kinds
 	levelKind                 // .../<account>/<kind>/: regions
 	levelPlace                // .../<kind>/<region>/: years
-	levelYear                 // .../<region>/<yyyy>/: months
 	levelFlat                 // list every object below, no delimiter
 )
 
@@ -408,8 +407,9 @@ func (w *walker) placeTasks(ctx context.Context, t task) ([]task, error) {
 		return []task{{prefix: t.prefix, level: levelFlat}}, nil
 	}
 	if hi.IsZero() {
-		n := w.s.now().UTC()
-		hi = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)
+		// Today, and tomorrow near midnight (clocks differ).
+		n := w.s.now().UTC().Add(2 * time.Hour)
+		hi = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 	}
 	if !lo.IsZero() {
 		if hi.Before(lo) {

@@ -5,6 +5,7 @@
 // bucket policies replaced or deleted, versioning suspended).
 //
 // The investigation is one SQL query in Athena's dialect, tampering.sql,
-// decided from each event's request parameters, so that it can also run
-// as a built-in report.
+// decided from each event's request parameters. It is written as a report
+// of the report library (internal/report: a -- title/question/description/
+// param header and :name parameters), so that it can move there as it is.
 package tampering

@@ -10,8 +10,10 @@ import (
 	"github.com/trailsql/trailsql/internal/query"
 )
 
-// SQL is the tampering query, in Athena's dialect. Its parameters are
-// listed at its top; Options.Args returns them.
+// SQL is the query, in Athena's dialect, written as a report of the
+// report library: a header of -- title/question/description/param
+// comments, and :name parameters (:since, :until, :since_day, :until_day,
+// :account and :buckets).
 //
 //go:embed tampering.sql
 var SQL string
@@ -32,25 +34,84 @@ type Options struct {
 	Buckets []string
 }
 
-// Args returns the parameters of SQL for o.
-func (o Options) Args() []any {
-	since, until := o.Since, o.Until
-	if since.IsZero() {
-		since = time.Unix(0, 0)
+// Params returns the values of SQL's parameters for o.
+func (o Options) Params() map[string]any {
+	since, until := o.Since.UTC(), o.Until.UTC()
+	if o.Since.IsZero() {
+		since = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	if until.IsZero() {
+	if o.Until.IsZero() {
 		until = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	return []any{since.UTC(), until.UTC(), o.Account, o.Account, strings.Join(o.Buckets, ",")}
+	return map[string]any{
+		"since": since, "until": until,
+		"since_day": since.Format(time.DateOnly), "until_day": until.Add(-time.Nanosecond).Format(time.DateOnly),
+		"account": o.Account, "buckets": strings.Join(o.Buckets, ","),
+	}
 }
 
-// Find runs the tampering query: one row per event that weakens logging,
-// with the columns time, account, region, eventname, principal, sourceip,
-// target (trail or bucket), reason, severity (high or medium) and eventid.
+// Find runs the query: one row per event that weakens logging, with the
+// columns time, account, region, eventname, principal, sourceip, target
+// (trail or bucket), reason, severity (high or medium) and eventid.
 func Find(ctx context.Context, q Querier, o Options) (*query.Result, error) {
-	res, err := q.Query(ctx, SQL, o.Args()...)
+	text, args, err := bind(SQL, o.Params())
+	if err != nil {
+		return nil, fmt.Errorf("BUG: cannot bind tampering query: %w", err)
+	}
+	res, err := q.Query(ctx, text, args...)
 	if err != nil {
 		return nil, fmt.Errorf("cannot find tampering events: %w", err)
 	}
 	return res, nil
 }
+
+// bind replaces each :name of text by ? and returns the values in order.
+// Quoted text, comments and :: casts are left alone (the syntax of the
+// report library's placeholders).
+func bind(text string, params map[string]any) (string, []any, error) {
+	var b strings.Builder
+	var args []any
+	for i := 0; i < len(text); {
+		c := text[i]
+		switch {
+		case c == '\'' || c == '"':
+			j := i + 1
+			for j < len(text) && text[j] != c {
+				j++
+			}
+			if j >= len(text) {
+				return "", nil, fmt.Errorf("unterminated %c quote at offset %d", c, i)
+			}
+			b.WriteString(text[i : j+1]) // a doubled quote is two strings side by side
+			i = j + 1
+		case strings.HasPrefix(text[i:], "--"):
+			j := strings.IndexByte(text[i:], '\n')
+			if j < 0 {
+				j = len(text) - i
+			}
+			b.WriteString(text[i : i+j])
+			i += j
+		case strings.HasPrefix(text[i:], "::"):
+			b.WriteString("::")
+			i += 2
+		case c == ':' && i+1 < len(text) && isIdent(text[i+1]):
+			j := i + 1
+			for j < len(text) && (isIdent(text[j]) || text[j] >= '0' && text[j] <= '9') {
+				j++
+			}
+			v, ok := params[text[i+1:j]]
+			if !ok {
+				return "", nil, fmt.Errorf("no value for :%s at offset %d", text[i+1:j], i)
+			}
+			args = append(args, v)
+			b.WriteByte('?')
+			i = j
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String(), args, nil
+}
+
+func isIdent(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -1,8 +1,7 @@
--- tampering: events that weaken CloudTrail logging, decided from their
--- request parameters. Parameters, in order:
---   1, 2  since and until (TIMESTAMP; until excluded)
---   3, 4  account id, twice ('' for every account)
---   5     trail bucket names besides those the lake knows, comma-separated
+-- title: Logging weakened
+-- question: Who stopped, deleted or weakened CloudTrail logging, or touched the trail bucket's logs, policy, lifecycle or versioning?
+-- description: Successful StopLogging and DeleteTrail (and StopEventDataStoreIngestion and DeleteEventDataStore of CloudTrail Lake); UpdateTrail that sets the delivery bucket or key prefix or turns off log file validation, multi-region logging or global service events; PutEventSelectors that turns off management events, keeps only read or write events, excludes event sources or leaves management events out of advanced selectors; PutInsightSelectors that turns Insights off or down; DeleteObject(s) of CloudTrail log or digest keys; and on a trail bucket (named by CreateTrail or UpdateTrail, reached at its AWSLogs/<account>/CloudTrail* keys, given a policy naming cloudtrail.amazonaws.com, or listed in :buckets) PutBucketLifecycle, PutBucketPolicy, DeleteBucketPolicy and PutBucketVersioning that suspends versioning or MFA delete. Each row says why, decided from the request parameters.
+-- param: buckets (string, default ''): more trail bucket names, comma-separated
 WITH ev AS (
   SELECT eventtimestamp, account, region, eventsource, eventname, eventid,
          requestparameters AS rp,
@@ -12,8 +11,9 @@ WITH ev AS (
   FROM cloudtrail
   WHERE errorcode IS NULL
     AND eventsource IN ('cloudtrail.amazonaws.com', 's3.amazonaws.com')
-    AND eventtimestamp >= ? AND eventtimestamp < ?
-    AND (? = '' OR account = ?)
+    AND year || '-' || month || '-' || day BETWEEN :since_day AND :until_day
+    AND eventtimestamp >= :since AND eventtimestamp < :until
+    AND (:account = '' OR account = :account)
 ),
 trail_buckets AS (
   -- buckets that trails deliver to, as far as the lake tells
@@ -28,11 +28,13 @@ trail_buckets AS (
 ),
 judged AS (
   SELECT ev.*,
-    (bucket IN (SELECT bucket FROM trail_buckets) OR contains(split(?, ','), bucket)
+    (bucket IN (SELECT bucket FROM trail_buckets) OR contains(split(:buckets, ','), bucket)
       OR (eventname = 'PutBucketPolicy' AND rp LIKE '%cloudtrail.amazonaws.com%')) AS trail_bucket,
     CASE
       WHEN eventsource = 'cloudtrail.amazonaws.com' AND eventname = 'StopLogging' THEN 'trail stopped'
       WHEN eventsource = 'cloudtrail.amazonaws.com' AND eventname = 'DeleteTrail' THEN 'trail deleted'
+      WHEN eventsource = 'cloudtrail.amazonaws.com' AND eventname = 'StopEventDataStoreIngestion' THEN 'event data store ingestion stopped'
+      WHEN eventsource = 'cloudtrail.amazonaws.com' AND eventname = 'DeleteEventDataStore' THEN 'event data store deleted'
       WHEN eventsource = 'cloudtrail.amazonaws.com' AND eventname = 'UpdateTrail' THEN nullif(concat_ws('; ',
         CASE WHEN json_extract_scalar(rp, '$.s3BucketName') IS NOT NULL THEN 'delivery bucket set to ' || json_extract_scalar(rp, '$.s3BucketName') END,
         CASE WHEN json_extract_scalar(rp, '$.s3KeyPrefix') IS NOT NULL THEN 'key prefix set to ' || json_extract_scalar(rp, '$.s3KeyPrefix') END,
@@ -61,9 +63,9 @@ judged AS (
   FROM ev
 )
 SELECT eventtimestamp AS time, account, region, eventname, principal, sourceip,
-  coalesce(bucket, json_extract_scalar(rp, '$.name'), json_extract_scalar(rp, '$.trailName'), '') AS target,
+  coalesce(bucket, json_extract_scalar(rp, '$.name'), json_extract_scalar(rp, '$.trailName'), json_extract_scalar(rp, '$.eventDataStore'), '') AS target,
   reason,
-  CASE WHEN eventname IN ('StopLogging', 'DeleteTrail', 'DeleteObject', 'DeleteObjects')
+  CASE WHEN eventname IN ('StopLogging', 'DeleteTrail', 'DeleteEventDataStore', 'DeleteObject', 'DeleteObjects')
          OR reason LIKE '%validation disabled%' OR reason LIKE '%delivery bucket%' OR reason LIKE '%management events off%'
        THEN 'high' ELSE 'medium' END AS severity,
   eventid
