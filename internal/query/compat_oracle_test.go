@@ -148,16 +148,22 @@ func compatOracles() map[string]func(evs []*fxEvent) [][]string {
 		"07_blog_security_group_changes": func(evs []*fxEvent) [][]string {
 			return rowsOf(byTime(where(evs, func(e *fxEvent) bool {
 				return (strings.Contains(e.Req, sgOpen) || strings.Contains(e.Req, "sg-0123456789abcdef0")) && e.eventTime() > "2019-09-01T00:00:00Z"
-			})), func(e *fxEvent) []string { return []string{e.Name, orNull(e.User.UserName), e.IP, e.eventTime(), e.Req} })
+			})), func(e *fxEvent) []string {
+				return []string{e.Name, orNull(e.User.UserName), e.IP, e.eventTime(), e.Req}
+			})
 		},
 		"08_blog_console_signins_one_day": func(evs []*fxEvent) [][]string {
 			return rowsOf(byTime(where(evs, func(e *fxEvent) bool {
 				return e.Name == "ConsoleLogin" && e.eventTime() >= "2019-09-29T00:00:00Z" && e.eventTime() < "2019-09-30T00:00:00Z"
-			})), func(e *fxEvent) []string { return []string{orNull(e.User.UserName), e.IP, e.eventTime(), orNull(e.Extra)} })
+			})), func(e *fxEvent) []string {
+				return []string{orNull(e.User.UserName), e.IP, e.eventTime(), orNull(e.Extra)}
+			})
 		},
 		"09_blog_failed_signins": func(evs []*fxEvent) [][]string {
 			return rowsOf(byTime(where(evs, func(e *fxEvent) bool { return e.Name == "ConsoleLogin" && e.ErrorMessage == "Failed authentication" })),
-				func(e *fxEvent) []string { return []string{orNull(e.User.UserName), e.IP, e.eventTime(), e.ErrorMessage} })
+				func(e *fxEvent) []string {
+					return []string{orNull(e.User.UserName), e.IP, e.eventTime(), e.ErrorMessage}
+				})
 		},
 		"10_blog_top_ec2_calls": func(evs []*fxEvent) [][]string {
 			return groupCount(where(evs, func(e *fxEvent) bool { return e.Source == "ec2.amazonaws.com" }), func(e *fxEvent) []string { return []string{e.Source, e.Name} })
@@ -175,7 +181,9 @@ func compatOracles() map[string]func(evs []*fxEvent) [][]string {
 		},
 		"14_kc_created_iam_users": func(evs []*fxEvent) [][]string {
 			return rowsOf(where(evs, func(e *fxEvent) bool { return e.Source == "iam.amazonaws.com" && e.Name == "CreateUser" }),
-				func(e *fxEvent) []string { return []string{e.eventTime(), orNull(e.User.UserName), jnull(e.Req, "userName")} })
+				func(e *fxEvent) []string {
+					return []string{e.eventTime(), orNull(e.User.UserName), jnull(e.Req, "userName")}
+				})
 		},
 		"15_kc_denied_per_hour": func(evs []*fxEvent) [][]string {
 			rows := groupCount(where(evs, func(e *fxEvent) bool {
@@ -208,7 +216,9 @@ func compatOracles() map[string]func(evs []*fxEvent) [][]string {
 			return rowsOf(where(evs, func(e *fxEvent) bool {
 				p, _ := jget(e.Req, "policyArn")
 				return in(e.Name, "AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy") && strings.HasSuffix(p, "AdministratorAccess")
-			}), func(e *fxEvent) []string { return []string{e.eventTime(), e.User.ARN, jnull(e.Req, "userName"), jnull(e.Req, "policyArn")} })
+			}), func(e *fxEvent) []string {
+				return []string{e.eventTime(), e.User.ARN, jnull(e.Req, "userName"), jnull(e.Req, "policyArn")}
+			})
 		},
 		"21_ir_keys_for_other_users": func(evs []*fxEvent) [][]string {
 			return rowsOf(where(evs, func(e *fxEvent) bool {
@@ -279,7 +289,9 @@ func compatOracles() map[string]func(evs []*fxEvent) [][]string {
 		},
 		"27_ir_secrets_read": func(evs []*fxEvent) [][]string {
 			return rowsOf(byTime(where(evs, func(e *fxEvent) bool { return e.Source == "secretsmanager.amazonaws.com" && e.Name == "GetSecretValue" })),
-				func(e *fxEvent) []string { return []string{e.eventTime(), e.User.ARN, jnull(e.Req, "secretId"), e.Region} })
+				func(e *fxEvent) []string {
+					return []string{e.eventTime(), e.User.ARN, jnull(e.Req, "secretId"), e.Region}
+				})
 		},
 		"28_ir_crypto_mining": func(evs []*fxEvent) [][]string {
 			return rowsOf(byTime(where(evs, func(e *fxEvent) bool { return e.Name == "RunInstances" && e.Type == "AwsApiCall" })),

@@ -29,9 +29,9 @@ import (
 // layout, which the tests ingest into a lake.
 
 const (
-	acctProd = "111122223333"
-	acctDev  = "444455556666"
-	sgOpen   = "sg-0ecc76ac9b16d1e14"
+	acctProd  = "111122223333"
+	acctDev   = "444455556666"
+	sgOpen    = "sg-0ecc76ac9b16d1e14"
 	bucketPub = "trailsql-demo-public"
 )
 
@@ -40,7 +40,7 @@ var fixtureNow = time.Date(2019, 10, 2, 0, 0, 0, 0, time.UTC)
 
 type fxIdentity struct {
 	Type, PrincipalID, ARN, AccountID, AccessKeyID, UserName, InvokedBy string
-	IssuerARN, IssuerName, MFA, Created                                  string // assumed roles
+	IssuerARN, IssuerName, MFA, Created                                 string // assumed roles
 }
 
 type fxResource struct{ ARN, AccountID, Type string }
@@ -136,8 +136,8 @@ func fixtureEvents() []*fxEvent {
 	add(&fxEvent{Time: at("2019-09-30T10:21:00Z"), Account: acctDev, Region: "us-east-1", Source: "guardduty.amazonaws.com", Name: "DeleteDetector", IP: "1.2.3.4", User: mallory,
 		Req: `{"detectorId":"12abc34d567e8fa901bc2d34e56789f0"}`, ReadOnly: "false", TLS: "TLSv1.2"})
 	add(&fxEvent{Time: at("2019-09-30T10:25:00Z"), Account: acctDev, Region: "eu-west-1", Source: "ec2.amazonaws.com", Name: "RunInstances", IP: "1.2.3.4", User: mallory,
-		Req:  `{"instancesSet":{"items":[{"imageId":"ami-0abcdef1234567890","minCount":2,"maxCount":2}]},"instanceType":"p3.16xlarge","monitoring":{"enabled":false}}`,
-		Resp: `{"reservationId":"r-0123456789abcdef0","instancesSet":{"items":[{"instanceId":"i-0aaaaaaaaaaaaaaa1","instanceType":"p3.16xlarge"},{"instanceId":"i-0aaaaaaaaaaaaaaa2","instanceType":"p3.16xlarge"}]}}`,
+		Req:      `{"instancesSet":{"items":[{"imageId":"ami-0abcdef1234567890","minCount":2,"maxCount":2}]},"instanceType":"p3.16xlarge","monitoring":{"enabled":false}}`,
+		Resp:     `{"reservationId":"r-0123456789abcdef0","instancesSet":{"items":[{"instanceId":"i-0aaaaaaaaaaaaaaa1","instanceType":"p3.16xlarge"},{"instanceId":"i-0aaaaaaaaaaaaaaa2","instanceType":"p3.16xlarge"}]}}`,
 		ReadOnly: "false", TLS: "TLSv1.2"})
 	add(&fxEvent{Time: at("2019-09-30T10:26:00Z"), Account: acctDev, Region: "eu-west-1", Source: "ec2.amazonaws.com", Name: "RunInstances", IP: "1.2.3.4", User: mallory,
 		Req:       `{"instancesSet":{"items":[{"imageId":"ami-0abcdef1234567890","minCount":10,"maxCount":10}]},"instanceType":"p3.16xlarge"}`,
@@ -305,7 +305,7 @@ func fixtureEvents() []*fxEvent {
 					if who.Type == "AWSService" {
 						ip = "lambda.amazonaws.com"
 					}
-					e := &fxEvent{Time: at(d+"T00:00:00Z").Add(time.Duration(1800+n*397+k*53) * time.Second), Account: acct, Region: r, Source: nm.src, Name: nm.name, IP: ip, User: who, ReadOnly: "true", TLS: "TLSv1.2"}
+					e := &fxEvent{Time: at(d + "T00:00:00Z").Add(time.Duration(1800+n*397+k*53) * time.Second), Account: acct, Region: r, Source: nm.src, Name: nm.name, IP: ip, User: who, ReadOnly: "true", TLS: "TLSv1.2"}
 					if who.Type == "AWSService" {
 						e.Agent = "lambda.amazonaws.com"
 						e.TLS = ""

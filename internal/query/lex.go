@@ -10,13 +10,13 @@ import (
 type tokKind int
 
 const (
-	tokSpace   tokKind = iota // white space and comments
-	tokIdent                  // a bare identifier or keyword
-	tokQIdent                 // a "quoted" or `backquoted` identifier
-	tokString                 // a 'string literal'
-	tokNumber                 // a numeric literal
-	tokParam                  // a parameter: ?, $1, $name
-	tokOp                     // an operator or punctuation
+	tokSpace  tokKind = iota // white space and comments
+	tokIdent                 // a bare identifier or keyword
+	tokQIdent                // a "quoted" or `backquoted` identifier
+	tokString                // a 'string literal'
+	tokNumber                // a numeric literal
+	tokParam                 // a parameter: ?, $1, $name
+	tokOp                    // an operator or punctuation
 )
 
 // token is one lexical token: its kind, its text exactly as in the input,

@@ -67,7 +67,7 @@ var recordNames = map[string]string{
 	"reason": "reason", "updatedfields": "updatedFields", "originalrequestid": "originalRequestID",
 	"originaleventid": "originalEventID", "tlsversion": "tlsVersion", "ciphersuite": "cipherSuite",
 	"clientprovidedhostheader": "clientProvidedHostHeader",
-	"resources.arn": "ARN",
+	"resources.arn":            "ARN",
 }
 
 // lakeSchema returns the columns of the lake's Parquet files, read from

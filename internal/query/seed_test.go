@@ -181,4 +181,3 @@ func TestSeedQueries(t *testing.T) {
 		}
 	})
 }
-

@@ -25,12 +25,12 @@ type scan struct {
 }
 
 var (
-	reFilesRead = regexp.MustCompile(`Total Files Read=(\d+)`)
-	reScanning  = regexp.MustCompile(`Scanning Files=(\d+)/(\d+)`)
-	reFilters   = regexp.MustCompile(`File Filters='((?:[^'\\]|\\.)*)'`)
-	reFilenames = regexp.MustCompile(`'Filename\(s\)'='((?:[^'\\]|\\.)*)'`)
-	reProjQuoted = regexp.MustCompile(`Projections='((?:[^'\\]|\\.)*)'`)
-	reProjPlain  = regexp.MustCompile(`Projections=([^,']*)`)
+	reFilesRead   = regexp.MustCompile(`Total Files Read=(\d+)`)
+	reScanning    = regexp.MustCompile(`Scanning Files=(\d+)/(\d+)`)
+	reFilters     = regexp.MustCompile(`File Filters='((?:[^'\\]|\\.)*)'`)
+	reFilenames   = regexp.MustCompile(`'Filename\(s\)'='((?:[^'\\]|\\.)*)'`)
+	reProjQuoted  = regexp.MustCompile(`Projections='((?:[^'\\]|\\.)*)'`)
+	reProjPlain   = regexp.MustCompile(`Projections=([^,']*)`)
 	reScanFilters = regexp.MustCompile(`(?:^|[{ ])Filters='((?:[^'\\]|\\.)*)'`)
 )
 

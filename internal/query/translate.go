@@ -487,7 +487,7 @@ func (t *translator) recordFields(name string) *keep {
 			if !top[path[0]] {
 				return nil
 			}
-			if t.tok(t.next(j+1)).is("(") {
+			if t.tok(t.next(j + 1)).is("(") {
 				path = path[:len(path)-1] // a method-like call: keep the parent
 			}
 			k.add(path)

@@ -51,3 +51,24 @@ func TestParseErrors(t *testing.T) {
 		t.Error("bad name accepted")
 	}
 }
+
+func FuzzPlaceholders(f *testing.F) {
+	for _, s := range []string{"SELECT :a", "'x:y' = :b -- :c\n", `"q""x" :: :d`, "?", "'"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out, names, err := Placeholders(in)
+		if err != nil {
+			return
+		}
+		// Each :name becomes one ?, so the text only shrinks, by the
+		// names' lengths.
+		n := 0
+		for _, name := range names {
+			n += len(name)
+		}
+		if len(out) != len(in)-n {
+			t.Errorf("%q -> %q with %v", in, out, names)
+		}
+	})
+}
