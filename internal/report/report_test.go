@@ -228,6 +228,11 @@ var reportTests = map[string]struct {
 			t.Errorf("rows = %v", rows)
 		}
 	}},
+	"logging-weakened": {nil, func(t *testing.T, rows []map[string]string) {
+		if len(rows) != 1 || rows[0]["eventname"] != "StopLogging" || !strings.HasSuffix(rows[0]["target"], "/"+gen.ScenarioTrail) || rows[0]["severity"] != "high" {
+			t.Errorf("rows = %v, want the planted StopLogging", rows)
+		}
+	}},
 	"security-tooling-disabled": {nil, func(t *testing.T, rows []map[string]string) {
 		if got := strings.Join(column(rows, "eventname"), ","); got != "DeleteDetector,StopConfigurationRecorder" {
 			t.Errorf("events = %s", got)

@@ -4,8 +4,9 @@
 // to the trail bucket itself (log objects deleted, lifecycle rules,
 // bucket policies replaced or deleted, versioning suspended).
 //
-// The investigation is one SQL query in Athena's dialect, tampering.sql,
-// decided from each event's request parameters. It is written as a report
-// of the report library (internal/report: a -- title/question/description/
-// param header and :name parameters), so that it can move there as it is.
+// The investigation is one SQL query in Athena's dialect, decided from each
+// event's request parameters: the report library's logging-weakened report
+// (internal/report/reports/logging-weakened.sql), which `trailsql report run
+// logging-weakened` runs too. This package adds the trail-bucket option and
+// the command's output.
 package tampering

@@ -2,21 +2,31 @@ package tampering
 
 import (
 	"context"
-	_ "embed"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/trailsql/trailsql/internal/query"
+	"github.com/trailsql/trailsql/internal/report"
 )
 
-// SQL is the query, in Athena's dialect, written as a report of the
-// report library: a header of -- title/question/description/param
-// comments, and :name parameters (:since, :until, :since_day, :until_day,
-// :account and :buckets).
-//
-//go:embed tampering.sql
-var SQL string
+// ReportName is the report of the report library that finds the events:
+// its SQL, in Athena's dialect, has :name parameters (:since, :until,
+// :since_day, :until_day, :account and :buckets).
+const ReportName = "logging-weakened"
+
+// reportSQL returns the text of the report.
+func reportSQL() (string, error) {
+	lib, err := report.Load()
+	if err != nil {
+		return "", fmt.Errorf("cannot load the report library: %w", err)
+	}
+	r := lib.Lookup(ReportName)
+	if r == nil {
+		return "", fmt.Errorf("BUG: the report library has no %s report", ReportName)
+	}
+	return r.SQL, nil
+}
 
 // Querier runs SQL over the lake; *query.Engine is one.
 type Querier interface {
@@ -54,7 +64,11 @@ func (o Options) Params() map[string]any {
 // columns time, account, region, eventname, principal, sourceip, target
 // (trail or bucket), reason, severity (high or medium) and eventid.
 func Find(ctx context.Context, q Querier, o Options) (*query.Result, error) {
-	text, args, err := bind(SQL, o.Params())
+	sql, err := reportSQL()
+	if err != nil {
+		return nil, err
+	}
+	text, args, err := bind(sql, o.Params())
 	if err != nil {
 		return nil, fmt.Errorf("BUG: cannot bind tampering query: %w", err)
 	}
