@@ -357,46 +357,51 @@ func (e *Engine) run(ctx context.Context, c *sql.Conn, query string, args []any,
 		return nil, err
 	}
 	res := &Result{SQL: text}
+	ran := ""
 	err = c.Raw(func(dc any) error {
 		conn, ok := dc.(*duckdb.Conn)
 		if !ok {
 			return fmt.Errorf("BUG: driver connection is %T", dc)
 		}
-		return e.execute(ctx, conn, text, args, res)
+		var err error
+		ran, err = e.execute(ctx, conn, text, args, res)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	st := e.snapshot()
-	if info, perr := duckdb.GetProfilingInfo(c); perr == nil {
+	if info, perr := duckdb.GetProfilingInfo(c); perr == nil && info.Metrics["QUERY_NAME"] == ran {
 		res.Stats = scanStats(ctx, c, st, info, &e.sizes)
 	} else {
-		res.Stats = Stats{Partitions: -1, PartitionsTotal: st.partitions, FilesTotal: len(st.files)}
+		res.Stats = Stats{Partitions: -1, PartitionsTotal: st.partitions}
 	}
 	res.Stats.Rows = int64(len(res.Rows))
 	return res, nil
 }
 
 // execute prepares text on conn, checks that it is a query, and reads its
-// rows into res.
-func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, args []any, res *Result) error {
+// rows into res. It returns the SQL it ran (text, or text wrapped to turn
+// nested values into JSON).
+func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, args []any, res *Result) (string, error) {
+	ran := text
 	ds, err := prepare(conn, text)
 	if err != nil {
-		return err
+		return ran, err
 	}
 	typ, err := ds.StatementType()
 	if err != nil {
 		ds.Close()
-		return err
+		return ran, err
 	}
 	if typ != duckdb.STATEMENT_TYPE_SELECT && typ != duckdb.STATEMENT_TYPE_EXPLAIN {
 		ds.Close()
-		return &RefusedError{Statement: "this statement", Reason: "only queries (SELECT, WITH, VALUES, EXPLAIN, SHOW, DESCRIBE) run"}
+		return ran, &RefusedError{Statement: "this statement", Reason: "only queries (SELECT, WITH, VALUES, EXPLAIN, SHOW, DESCRIBE) run"}
 	}
 	n, err := ds.ColumnCount()
 	if err != nil {
 		ds.Close()
-		return err
+		return ran, err
 	}
 	kinds := make([]valueKind, n)
 	exprs := make([]string, n)
@@ -406,7 +411,7 @@ func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, ar
 		info, err := ds.ColumnTypeInfo(i)
 		if err != nil {
 			ds.Close()
-			return err
+			return ran, err
 		}
 		res.Columns = append(res.Columns, Column{Name: columnName(name, i), Type: typeName(info)})
 		expr, kind := columnWrap(info, i+1)
@@ -421,9 +426,10 @@ func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, ar
 	}
 	if wrap && typ == duckdb.STATEMENT_TYPE_SELECT {
 		ds.Close()
-		ds, err = prepare(conn, "SELECT "+strings.Join(exprs, ", ")+" FROM (\n"+text+"\n) AS _q")
+		ran = "SELECT " + strings.Join(exprs, ", ") + " FROM (\n" + text + "\n) AS _q"
+		ds, err = prepare(conn, ran)
 		if err != nil {
-			return err
+			return ran, err
 		}
 	}
 	defer ds.Close()
@@ -433,30 +439,30 @@ func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, ar
 		if err := conn.CheckNamedValue(&nv); errors.Is(err, driver.ErrSkip) {
 			v, err := driver.DefaultParameterConverter.ConvertValue(a)
 			if err != nil {
-				return fmt.Errorf("query: parameter %d: %w", i+1, err)
+				return ran, fmt.Errorf("query: parameter %d: %w", i+1, err)
 			}
 			nv.Value = v
 		} else if err != nil {
-			return fmt.Errorf("query: parameter %d: %w", i+1, err)
+			return ran, fmt.Errorf("query: parameter %d: %w", i+1, err)
 		}
 		named[i] = nv
 	}
 	rows, err := ds.QueryContext(ctx, named)
 	if err != nil {
-		return err
+		return ran, err
 	}
 	defer rows.Close()
 	dest := make([]driver.Value, n)
 	for {
 		if err := rows.Next(dest); err != nil {
 			if errors.Is(err, io.EOF) {
-				return nil
+				return ran, nil
 			}
-			return err
+			return ran, err
 		}
 		if e.opts.MaxRows > 0 && len(res.Rows) >= e.opts.MaxRows {
 			res.Truncated = true
-			return nil
+			return ran, nil
 		}
 		row := make([]any, n)
 		for i, v := range dest {

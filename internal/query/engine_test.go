@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -479,5 +480,29 @@ func TestConcurrentQueries(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+func TestShowDescribeExplain(t *testing.T) {
+	e, _, _ := openFixture(t)
+	r := mustQuery(t, e, "SHOW TABLES")
+	var names []string
+	for _, row := range r.Rows {
+		names = append(names, row[0].(string))
+	}
+	if got := strings.Join(names, ","); got != "cloudtrail,cloudtrail_111122223333,cloudtrail_444455556666,cloudtrail_logs,logs" {
+		t.Errorf("SHOW TABLES = %s", got)
+	}
+	r = mustQuery(t, e, "DESCRIBE cloudtrail_logs")
+	if len(r.Rows) != len(lakeSchema())+len(partitionColumns) || r.Columns[0].Name != "col_name" || r.Rows[1][0] != "useridentity" || !strings.HasPrefix(r.Rows[1][1].(string), "STRUCT(") {
+		t.Errorf("DESCRIBE: %v %v", r.Columns, r.Rows[:2])
+	}
+	r = mustQuery(t, e, "EXPLAIN SELECT count(*) FROM cloudtrail WHERE year = '2019' AND json_extract_scalar(requestparameters, '$.userName') = 'ghost-admin'")
+	if len(r.Rows) == 0 || !strings.Contains(fmt.Sprint(r.Rows), "READ_PARQUET") {
+		t.Errorf("EXPLAIN: %v", r.Rows)
+	}
+	r = mustQuery(t, e, "SHOW DATABASES")
+	if len(r.Rows) != 1 || r.Rows[0][0] != "default" {
+		t.Errorf("SHOW DATABASES: %v", r.Rows)
 	}
 }

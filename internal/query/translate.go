@@ -229,6 +229,15 @@ func (t *translator) ident(i, hi int) (int, string, bool) {
 			return 0, "", false
 		}
 		return t.fromItem(i, hi)
+	case "tablesample":
+		// Presto: TABLESAMPLE BERNOULLI (10); DuckDB: TABLESAMPLE 10% (bernoulli).
+		m := t.next(i + 1)
+		o := t.next(m + 1)
+		if (t.tok(m).isKeyword("bernoulli") || t.tok(m).isKeyword("system")) && t.tok(o).is("(") {
+			if c := t.closeParen(o); c > 0 && c < hi {
+				return c + 1, "TABLESAMPLE " + strings.TrimSpace(t.emit(o+1, c)) + "% (" + t.tok(m).lower() + ")", true
+			}
+		}
 	case "cast", "try_cast":
 		j := t.next(i + 1)
 		if !afterDot && j < hi && t.toks[j].is("(") {

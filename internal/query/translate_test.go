@@ -102,6 +102,7 @@ func TestTranslateCases(t *testing.T) {
 	f("SELECT record FROM logs CROSS JOIN UNNEST(records) AS t (record)", "SELECT record FROM _logs_records AS t (record)")
 	f("SELECT t.record.eventName FROM logs CROSS JOIN UNNEST(records) WITH ORDINALITY AS t (record, i)",
 		"SELECT t.record.eventName FROM logs CROSS JOIN UNNEST(records) WITH ORDINALITY AS t (record, i)")
+	f("select * from cloudtrail tablesample bernoulli (10)", "select * from cloudtrail TABLESAMPLE 10% (bernoulli)")
 	f("DESCRIBE cloudtrail", `SELECT column_name AS col_name, column_type AS data_type FROM (DESCRIBE "cloudtrail")`)
 	f("explain select now()", "explain select TIMESTAMPTZ '2019-10-02 03:04:05.000000+00'")
 }
