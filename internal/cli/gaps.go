@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -101,7 +99,7 @@ func runGaps(ctx context.Context, f *Factory, opts *GapsOptions) error {
 		return fmt.Errorf("cannot find gaps: %w", err)
 	}
 	if opts.SVG != "" {
-		if err := writeFileWith(opts.SVG, rep.WriteSVG); err != nil {
+		if err := writeFileAtomic(opts.SVG, rep.WriteSVG); err != nil {
 			return fmt.Errorf("cannot write heat-map: %w", err)
 		}
 	}
@@ -126,21 +124,4 @@ func gapsOptions(f *Factory, sinceFlag, untilFlag string) (gaps.Options, error) 
 		return gaps.Options{}, usagef("--since %s is not before --until %s", sinceFlag, untilFlag)
 	}
 	return gaps.Options{Since: since, Until: until}, nil
-}
-
-// writeFileWith creates path and writes it with write; on failure no file
-// is left.
-func writeFileWith(path string, write func(w io.Writer) error) error {
-	fh, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	err = write(fh)
-	if cerr := fh.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-	}
-	return err
 }

@@ -177,7 +177,7 @@ func runQuery(ctx context.Context, f *Factory, opts *QueryOptions) error {
 		wopts.MaxRows = -1
 	}
 	if opts.Output != "" {
-		if err := writeResultFile(opts.Output, res, format, wopts); err != nil {
+		if err := writeFileAtomic(opts.Output, func(w io.Writer) error { return query.Write(w, res, format, wopts) }); err != nil {
 			return err
 		}
 	} else if err := query.Write(f.IO.Out, res, format, wopts); err != nil {
@@ -188,26 +188,6 @@ func runQuery(ctx context.Context, f *Factory, opts *QueryOptions) error {
 	}
 	if res.Truncated {
 		fmt.Fprintf(f.IO.ErrOut, "trailsql: the result was cut at %d rows; add a LIMIT or narrow the query\n", len(res.Rows))
-	}
-	return nil
-}
-
-// writeResultFile writes the result to path, whole or not at all.
-func writeResultFile(path string, res *query.Result, format string, wopts query.WriteOptions) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	err = query.Write(tmp, res, format, wopts)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	return nil
 }
