@@ -110,7 +110,6 @@ func fingerprint(e *Event, raw []byte) int64 {
 	return int64(h.Sum64())
 }
 
-
 // eventAlloc holds an Event and the strings its fields point to, so that
 // decoding a record makes few allocations.
 type eventAlloc struct {
