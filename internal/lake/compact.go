@@ -12,6 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
+	"github.com/trailsql/trailsql/internal/needle"
 )
 
 // journal is written before a compacted file replaces the files it merges:
@@ -60,7 +61,11 @@ func (l *Lake) finishCompactions() error {
 	if err := json.Unmarshal(b, &j); err == nil {
 		if _, err := os.Stat(filepath.Join(l.Dir, j.New)); err == nil {
 			for _, o := range j.Old {
-				if err := os.Remove(filepath.Join(l.Dir, o)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				old := filepath.Join(l.Dir, o)
+				if err := os.Remove(old); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return fmt.Errorf("cannot finish compaction: %w", err)
+				}
+				if err := os.Remove(needle.SidecarPath(old)); err != nil && !errors.Is(err, os.ErrNotExist) {
 					return fmt.Errorf("cannot finish compaction: %w", err)
 				}
 			}
@@ -91,12 +96,16 @@ func (l *Lake) Compact(p cloudtrail.Partition, maxFiles int) (CompactStats, erro
 	// Write the merged file to tmp first, journal, then rename.
 	name := "c-" + l.newID() + ".parquet"
 	tmp := l.tmpPath(name)
-	n, err := mergeFiles(tmp, files)
+	n, ix, err := mergeFiles(tmp, files)
 	if err != nil {
 		os.Remove(tmp)
 		return CompactStats{}, err
 	}
 	dst := filepath.Join(l.PartitionDir(p), name)
+	if err := l.writeSidecar(dst, ix); err != nil {
+		os.Remove(tmp)
+		return CompactStats{}, err
+	}
 	j := journal{New: rel(l.Dir, dst)}
 	for _, f := range files {
 		j.Old = append(j.Old, rel(l.Dir, f))
@@ -134,10 +143,20 @@ func rel(base, path string) string {
 // mergeFiles merges data files, each sorted by time, into one sorted file
 // at path, streaming: memory holds one batch of rows per input file and
 // the fingerprints of the events (an event stored twice is written once).
-func mergeFiles(path string, files []string) (int, error) {
+// It returns the number of events written and their token index.
+func mergeFiles(path string, files []string) (int, []byte, error) {
+	n, ix, err := merge(path, files)
+	if err != nil {
+		return n, nil, err
+	}
+	return n, ix.Encode(), nil
+}
+
+func merge(path string, files []string) (int, *needle.Builder, error) {
+	ix := needle.NewBuilder()
 	out, err := os.Create(path)
 	if err != nil {
-		return 0, fmt.Errorf("cannot create %s: %w", path, err)
+		return 0, nil, fmt.Errorf("cannot create %s: %w", path, err)
 	}
 	defer out.Close()
 	bw := bufio.NewWriterSize(out, 1<<20)
@@ -151,11 +170,11 @@ func mergeFiles(path string, files []string) (int, error) {
 	for _, f := range files {
 		c, err := openCursor(f)
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		curs = append(curs, c)
 		if err := c.advance(); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 	}
 	seen := map[int64]struct{}{}
@@ -178,25 +197,26 @@ func mergeFiles(path string, files []string) (int, error) {
 		if _, dup := seen[c.cur.FP]; !dup {
 			seen[c.cur.FP] = struct{}{}
 			row[0] = *c.cur
+			ix.AddEvent(&row[0])
 			if _, err := pw.Write(row); err != nil {
-				return n, fmt.Errorf("cannot write %s: %w", path, err)
+				return n, nil, fmt.Errorf("cannot write %s: %w", path, err)
 			}
 			n++
 		}
 		if err := c.advance(); err != nil {
-			return n, err
+			return n, nil, err
 		}
 	}
 	if err := pw.Close(); err != nil {
-		return n, fmt.Errorf("cannot write %s: %w", path, err)
+		return n, nil, fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	if err := bw.Flush(); err != nil {
-		return n, fmt.Errorf("cannot write %s: %w", path, err)
+		return n, nil, fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	if err := out.Sync(); err != nil {
-		return n, fmt.Errorf("cannot sync %s: %w", path, err)
+		return n, nil, fmt.Errorf("cannot sync %s: %w", path, err)
 	}
-	return n, out.Close()
+	return n, ix, out.Close()
 }
 
 func less(a, b *cloudtrail.Event) bool {

@@ -12,6 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
+	"github.com/trailsql/trailsql/internal/needle"
 )
 
 // rowGroupRows bounds a row group, so that readers can skip row groups by
@@ -113,6 +114,14 @@ func (l *Lake) writeFile(p cloudtrail.Partition, prefix string, events []*cloudt
 		return "", 0, fmt.Errorf("cannot create partition %s: %w", dir, err)
 	}
 	dst := filepath.Join(dir, name)
+	ix := needle.NewBuilder()
+	for _, e := range events {
+		ix.AddEvent(e)
+	}
+	if err := l.writeSidecar(dst, ix.Encode()); err != nil {
+		os.Remove(tmp)
+		return "", 0, err
+	}
 	if err := os.Rename(tmp, dst); err != nil {
 		os.Remove(tmp)
 		return "", 0, fmt.Errorf("cannot move %s into the lake: %w", name, err)
@@ -121,6 +130,23 @@ func (l *Lake) writeFile(p cloudtrail.Partition, prefix string, events []*cloudt
 		return "", 0, fmt.Errorf("cannot sync %s: %w", dir, err)
 	}
 	return dst, size, nil
+}
+
+// writeSidecar puts the token index of the data file path in place, synced,
+// before the data file itself: a data file is never visible with an index
+// that a crash could have left incomplete (queries would skip it wrongly).
+func (l *Lake) writeSidecar(path string, data []byte) error {
+	side := needle.SidecarPath(path)
+	tmp := l.tmpPath(filepath.Base(side))
+	if err := writeSynced(tmp, data); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cannot write %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, side); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cannot move %s into the lake: %w", filepath.Base(side), err)
+	}
+	return nil
 }
 
 // AddEvents writes new events into partition p as one new data file. The

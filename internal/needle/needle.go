@@ -1,0 +1,483 @@
+package needle
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// MinLen is the length of the shortest token the index keeps, and so of
+// the shortest value it can look for.
+const MinLen = 6
+
+// isTokenByte reports whether c is a token character.
+func isTokenByte(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	case c == '-', c == '_', c == '.', c == '/', c == '@':
+		return true
+	}
+	return false
+}
+
+// Tokens calls fn with each token of s (each maximal run of token
+// characters of at least MinLen bytes), in order.
+func Tokens(s string, fn func(string)) {
+	start := -1
+	for i := 0; i < len(s); i++ {
+		if isTokenByte(s[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start >= MinLen {
+			fn(s[start:i])
+		}
+		start = -1
+	}
+	if start >= 0 && len(s)-start >= MinLen {
+		fn(s[start:])
+	}
+}
+
+// LongestRun returns the longest maximal run of token characters in s,
+// treating the bytes in wild as separators too (e.g. LIKE's % and _), or
+// "" when no run has MinLen bytes.
+func LongestRun(s, wild string) string {
+	best := ""
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && isTokenByte(s[i]) && strings.IndexByte(wild, s[i]) < 0 {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start >= MinLen && i-start > len(best) {
+			best = s[start:i]
+		}
+		start = -1
+	}
+	return best
+}
+
+// Keys. The index is one bloom filter of keys, each a hash of a kind
+// byte and a string:
+//
+//	'T' token       every token (equality: col = 'v' finds v's longest run)
+//	'S' subtoken    every maximal run of letters and digits inside a token
+//	'P' prefix      the first n bytes of each subtoken, n in affixLens, n < len
+//	'X' suffix      the last n bytes of each subtoken, likewise
+//
+// A LIKE needle such as sg-0ecc76ac9b16d1e14 or trailsql-demo-public,
+// wherever it occurs, lies inside one token; the letters-and-digits pieces
+// between its separators are whole subtokens there, its first piece ends
+// one subtoken and its last piece starts one. So the file holds the needle
+// only if it has those subtokens, that suffix and that prefix (see Probe).
+const (
+	keyToken    = 'T'
+	keySubtoken = 'S'
+	keyPrefix   = 'P'
+	keySuffix   = 'X'
+)
+
+// affixLens are the lengths of the prefixes and suffixes kept, longest
+// first.
+var affixLens = [...]int{24, 16, 12, 8, 6, 4}
+
+// minSubtoken is the length of the shortest subtoken kept.
+const minSubtoken = 2
+
+// Builder collects the keys of one data file's records.
+type Builder struct {
+	keys map[uint64]struct{}
+	seen map[string]struct{} // short text values already added
+	done map[uint64]struct{} // tokens whose subtokens are in
+}
+
+// NewBuilder returns an empty Builder.
+func NewBuilder() *Builder {
+	return &Builder{keys: map[uint64]struct{}{}, seen: map[string]struct{}{}, done: map[uint64]struct{}{}}
+}
+
+// maxSeen is the length of the longest value whose repeats Builder
+// recognises and skips (ARNs, user agents, addresses repeat; long JSON
+// values rarely do).
+const maxSeen = 256
+
+// AddText adds the keys of a text column's value: found by equality and
+// by LIKE.
+func (b *Builder) AddText(s string) {
+	if len(s) < MinLen {
+		return
+	}
+	if len(s) <= maxSeen {
+		if _, ok := b.seen[s]; ok {
+			return
+		}
+		b.seen[strings.Clone(s)] = struct{}{}
+	}
+	Tokens(s, func(t string) {
+		h := hash(keyToken, t)
+		if _, ok := b.done[h]; ok {
+			return
+		}
+		b.done[h] = struct{}{}
+		b.keys[h] = struct{}{}
+		subtokens(t, func(u string) {
+			if len(u) < minSubtoken {
+				return
+			}
+			b.keys[hash(keySubtoken, u)] = struct{}{}
+			for _, n := range affixLens {
+				if n < len(u) {
+					b.keys[hash(keyPrefix, u[:n])] = struct{}{}
+					b.keys[hash(keySuffix, u[len(u)-n:])] = struct{}{}
+				}
+			}
+		})
+	})
+}
+
+// AddJSON adds the keys of a JSON text column's value, and those of its
+// text with the escapes of its strings decoded.
+func (b *Builder) AddJSON(s string) {
+	b.AddText(s)
+	if strings.IndexByte(s, '\\') >= 0 {
+		b.AddText(unescape(s))
+	}
+}
+
+// AddID adds the keys of an identifier column's value: found by equality
+// only.
+func (b *Builder) AddID(s string) {
+	Tokens(s, func(t string) { b.keys[hash(keyToken, t)] = struct{}{} })
+}
+
+// Len is the number of distinct keys added.
+func (b *Builder) Len() int { return len(b.keys) }
+
+// bitsPerKey sizes the bloom filter: about 1% false positives.
+const bitsPerKey = 10
+
+// magic starts every sidecar; its last byte is the format version.
+const magic = "TSQLTOK2"
+
+// headerLen is the length of a sidecar's header: the magic and the number
+// of bloom filter blocks (uint64, little endian).
+const headerLen = len(magic) + 8
+
+// Encode returns the index as the bytes of a sidecar file: the header, the
+// bloom filter's blocks (8 uint32 little endian each), and a CRC-32
+// (Castagnoli) of everything before it.
+func (b *Builder) Encode() []byte {
+	nblocks := (len(b.keys)*bitsPerKey + 255) / 256
+	if nblocks == 0 {
+		nblocks = 1
+	}
+	bloom := make([]uint32, nblocks*8)
+	for h := range b.keys {
+		bloomInsert(bloom, h)
+	}
+	out := make([]byte, 0, headerLen+len(bloom)*4+4)
+	out = append(out, magic...)
+	out = binary.LittleEndian.AppendUint64(out, uint64(nblocks))
+	for _, w := range bloom {
+		out = binary.LittleEndian.AppendUint32(out, w)
+	}
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// Verify checks a whole sidecar file's bytes, checksum included.
+func Verify(data []byte) error {
+	if len(data) < headerLen+4 || string(data[:len(magic)]) != magic {
+		return errors.New("not a trailsql token index")
+	}
+	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if crc32.Checksum(body, castagnoli) != sum {
+		return errors.New("token index is damaged (checksum mismatch)")
+	}
+	n := binary.LittleEndian.Uint64(body[len(magic):])
+	if n == 0 || n > uint64(len(body)) || uint64(headerLen)+n*32 != uint64(len(body)) {
+		return fmt.Errorf("token index is damaged (%d blocks in %d bytes)", n, len(body))
+	}
+	return nil
+}
+
+// Sidecar is an open token index. It reads only the bloom filter blocks
+// that a question needs.
+type Sidecar struct {
+	r       io.ReaderAt
+	nblocks uint64
+}
+
+// Open reads the header of the token index in r, whose size is size.
+func Open(r io.ReaderAt, size int64) (*Sidecar, error) {
+	var h [headerLen]byte
+	if _, err := r.ReadAt(h[:], 0); err != nil {
+		return nil, fmt.Errorf("cannot read token index: %w", err)
+	}
+	if string(h[:len(magic)]) != magic {
+		return nil, errors.New("not a trailsql token index")
+	}
+	n := binary.LittleEndian.Uint64(h[len(magic):])
+	if n == 0 || n > uint64(size) || uint64(headerLen)+n*32+4 != uint64(size) {
+		return nil, fmt.Errorf("token index is damaged (%d blocks in %d bytes)", n, size)
+	}
+	return &Sidecar{r: r, nblocks: n}, nil
+}
+
+// MayHave reports whether the file may have every key of p (false:
+// certainly not). An empty probe is always true; so is a block that
+// cannot be read.
+func (s *Sidecar) MayHave(p Probe) bool {
+	var blk [32]byte
+	for _, h := range p {
+		i := ((h >> 32) * s.nblocks) >> 32
+		if _, err := s.r.ReadAt(blk[:], int64(headerLen)+int64(i)*32); err != nil {
+			return true
+		}
+		var words [8]uint32
+		for j := range words {
+			words[j] = binary.LittleEndian.Uint32(blk[j*4:])
+		}
+		if !blockCheck(words[:], h) {
+			return false
+		}
+	}
+	return true
+}
+
+// Probe is a set of keys that a file must all have to hold a value.
+type Probe []uint64
+
+// EqualProbe is the probe for col = v: v's longest run as a token (nil
+// when v has no run of MinLen bytes: the index cannot tell).
+func EqualProbe(v string) Probe {
+	r := LongestRun(v, "")
+	if r == "" {
+		return nil
+	}
+	return Probe{hash(keyToken, r)}
+}
+
+// LikeProbe is the probe for col LIKE pattern (with % and _ as
+// wildcards): for each literal run of the pattern, the subtokens, suffix
+// and prefix it must have (nil when the pattern gives none: a needle
+// without separators may sit anywhere inside a subtoken).
+func LikeProbe(pattern string) Probe {
+	var p Probe
+	start := -1
+	for i := 0; i <= len(pattern); i++ {
+		if i < len(pattern) && isTokenByte(pattern[i]) && pattern[i] != '%' && pattern[i] != '_' {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			p = append(p, runProbe(pattern[start:i])...)
+		}
+		start = -1
+	}
+	return p
+}
+
+// runProbe returns the keys that a token containing run r must have.
+func runProbe(r string) Probe {
+	var pieces []string
+	last := 0
+	for i := 0; i <= len(r); i++ {
+		if i == len(r) || !isAlnum(r[i]) {
+			pieces = append(pieces, r[last:i])
+			last = i + 1
+		}
+	}
+	if len(pieces) < 2 {
+		return nil
+	}
+	var p Probe
+	for i, u := range pieces {
+		switch {
+		case i == 0:
+			if n := affixLen(len(u)); n > 0 {
+				p = append(p, hash(keySuffix, u[len(u)-n:]))
+			}
+		case i == len(pieces)-1:
+			if n := affixLen(len(u)); n > 0 {
+				p = append(p, hash(keyPrefix, u[:n]))
+			}
+		case len(u) >= minSubtoken:
+			p = append(p, hash(keySubtoken, u))
+		}
+	}
+	return p
+}
+
+// affixLen is the longest kept affix length below n (0: none). A piece of
+// n bytes that ends (or starts) a subtoken of at least n bytes has that
+// suffix (or prefix) key: the builder keeps the affixes shorter than the
+// subtoken.
+func affixLen(n int) int {
+	for _, l := range affixLens {
+		if l < n {
+			return l
+		}
+	}
+	return 0
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// subtokens calls fn with each maximal run of letters and digits of t.
+func subtokens(t string, fn func(string)) {
+	start := -1
+	for i := 0; i <= len(t); i++ {
+		if i < len(t) && isAlnum(t[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			fn(t[start:i])
+		}
+		start = -1
+	}
+}
+
+// SidecarPath is the path of the token index of the data file path.
+func SidecarPath(path string) string {
+	dir, base := filepath.Split(path)
+	return filepath.Join(dir, "_"+strings.TrimSuffix(base, ".parquet")+".tokens")
+}
+
+// IsSidecar reports whether the file name base is a token index.
+func IsSidecar(base string) bool {
+	return strings.HasPrefix(base, "_") && strings.HasSuffix(base, ".tokens")
+}
+
+// hash is 64-bit FNV-1a with a final avalanche (murmur3's fmix64): stable
+// across processes and versions, as the files need.
+func hash(kind byte, s string) uint64 {
+	h := uint64(14695981039346656037)
+	h ^= uint64(kind)
+	h *= 1099511628211
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+// salt are the split-block bloom filter's constants (Parquet's).
+var salt = [8]uint32{0x47b6137b, 0x44974d91, 0x8824ad5b, 0xa2b7289d, 0x705495c7, 0x2df1424b, 0x9efc4947, 0x5c6bfb31}
+
+func bloomInsert(bloom []uint32, h uint64) {
+	n := uint64(len(bloom) / 8)
+	i := ((h >> 32) * n) >> 32
+	b := bloom[i*8 : i*8+8]
+	for j := range b {
+		b[j] |= 1 << ((uint32(h) * salt[j]) >> 27)
+	}
+}
+
+func blockCheck(b []uint32, h uint64) bool {
+	for j := range b {
+		if b[j]&(1<<((uint32(h)*salt[j])>>27)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// unescape decodes the escape sequences of JSON text (\" \\ \/ \b \f \n
+// \r \t \uXXXX, surrogate pairs included). Malformed escapes are kept as
+// they are.
+func unescape(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		switch e := s[i+1]; e {
+		case '"', '\\', '/':
+			b.WriteByte(e)
+			i++
+		case 'b':
+			b.WriteByte('\b')
+			i++
+		case 'f':
+			b.WriteByte('\f')
+			i++
+		case 'n':
+			b.WriteByte('\n')
+			i++
+		case 'r':
+			b.WriteByte('\r')
+			i++
+		case 't':
+			b.WriteByte('\t')
+			i++
+		case 'u':
+			r, n := hex4(s, i+2)
+			if n == 0 {
+				b.WriteByte(c)
+				continue
+			}
+			i += 5
+			if r >= 0xd800 && r < 0xdc00 && i+6 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
+				if r2, n2 := hex4(s, i+3); n2 > 0 && r2 >= 0xdc00 && r2 < 0xe000 {
+					r = (r-0xd800)<<10 + (r2 - 0xdc00) + 0x10000
+					i += 6
+				}
+			}
+			if !utf8.ValidRune(r) {
+				r = utf8.RuneError
+			}
+			b.WriteRune(r)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func hex4(s string, i int) (rune, int) {
+	if i+4 > len(s) {
+		return 0, 0
+	}
+	var r rune
+	for _, c := range []byte(s[i : i+4]) {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, 0
+		}
+	}
+	return r, 4
+}
