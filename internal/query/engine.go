@@ -110,6 +110,8 @@ type Engine struct {
 	stamp string
 
 	sizes colSizes // the column sizes of the lake's files
+
+	noPrune bool // tests: run every query over the whole views
 }
 
 // Open opens the lake at lakeDir for querying: it starts an in-memory
@@ -357,6 +359,11 @@ func (e *Engine) run(ctx context.Context, c *sql.Conn, query string, args []any,
 		return nil, err
 	}
 	res := &Result{SQL: text}
+	st := e.snapshot()
+	pruned, lists := text, [][]dataFile(nil)
+	if !e.noPrune {
+		pruned, lists = pruneQuery(text, st)
+	}
 	ran := ""
 	err = c.Raw(func(dc any) error {
 		conn, ok := dc.(*duckdb.Conn)
@@ -364,17 +371,19 @@ func (e *Engine) run(ctx context.Context, c *sql.Conn, query string, args []any,
 			return fmt.Errorf("BUG: driver connection is %T", dc)
 		}
 		var err error
-		ran, err = e.execute(ctx, conn, text, args, res)
+		ran, err = e.execute(ctx, conn, pruned, args, res)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	st := e.snapshot()
 	if info, perr := duckdb.GetProfilingInfo(c); perr == nil && info.Metrics["QUERY_NAME"] == ran {
-		res.Stats = scanStats(ctx, c, st, info, &e.sizes)
+		res.Stats = scanStats(ctx, c, st, info, &e.sizes, lists)
 	} else {
-		res.Stats = Stats{Partitions: -1, PartitionsTotal: st.partitions}
+		res.Stats = footerStats(st, lists)
+		if len(lists) == 0 {
+			res.Stats.Partitions = -1 // no profile: cannot tell
+		}
 	}
 	res.Stats.Rows = int64(len(res.Rows))
 	return res, nil

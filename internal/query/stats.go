@@ -154,11 +154,14 @@ func splitGroups(s string) []string {
 // of the columns read; row groups that statistics let DuckDB skip are
 // counted, and a scan that a LIMIT stopped early is counted in proportion
 // to the files it opened).
-func scanStats(ctx context.Context, c *sql.Conn, st *lakeState, info duckdb.ProfilingInfo, cs *colSizes) Stats {
+//
+// lists are the file lists that pruning gave the tables it rewrote (see
+// pruneQuery): a scan of one of them reads a table of the whole lake.
+func scanStats(ctx context.Context, c *sql.Conn, st *lakeState, info duckdb.ProfilingInfo, cs *colSizes, lists [][]dataFile) Stats {
 	s := Stats{PartitionsTotal: st.partitions}
 	list := scans(info, nil)
 	if len(list) == 0 {
-		return s
+		return footerStats(st, lists)
 	}
 	byPath := make(map[string]int, len(st.files))
 	for i, f := range st.files {
@@ -166,8 +169,21 @@ func scanStats(ctx context.Context, c *sql.Conn, st *lakeState, info duckdb.Prof
 	}
 	parts := map[any]bool{}
 	partsKnown := true
+	used := make([]bool, len(lists))
 	for _, sc := range list {
 		fetch := sc.fetch
+		var pruned []dataFile // the files pruning left this scan, if it did
+		for k, l := range lists {
+			if used[k] || fetch || sc.total >= 0 && sc.total != len(l) || len(sc.files) > 0 && !hasFile(l, sc.files[0]) {
+				continue
+			}
+			used[k], pruned = true, l
+			if sc.kept < 0 {
+				sc.kept = len(l)
+			}
+			sc.total = len(st.files)
+			break
+		}
 		if sc.total < 0 {
 			sc.total = len(st.files)
 		}
@@ -183,7 +199,7 @@ func scanStats(ctx context.Context, c *sql.Conn, st *lakeState, info duckdb.Prof
 			s.Files += sc.read
 			s.FilesTotal += sc.total
 		}
-		files, ok := candidates(ctx, c, st, sc, byPath)
+		files, ok := candidates(ctx, c, st, sc, byPath, pruned)
 		if !ok {
 			partsKnown = false
 			continue
@@ -209,12 +225,55 @@ func scanStats(ctx context.Context, c *sql.Conn, st *lakeState, info duckdb.Prof
 	return s
 }
 
+// footerStats are the statistics of a query that scanned nothing: DuckDB
+// answered from the Parquet footers of the files that pruning left (the
+// count(*) of one file, say), if any.
+func footerStats(st *lakeState, lists [][]dataFile) Stats {
+	s := Stats{PartitionsTotal: st.partitions}
+	parts := map[any]bool{}
+	for _, l := range lists {
+		s.Files += len(l)
+		s.FilesTotal += len(st.files)
+		for _, f := range l {
+			parts[f.part] = true
+		}
+	}
+	s.Partitions = len(parts)
+	return s
+}
+
+func hasFile(files []dataFile, path string) bool {
+	for _, f := range files {
+		if f.path == path {
+			return true
+		}
+	}
+	return false
+}
+
 // candidates returns the files (indexes into st.files) that a scan's
 // partition predicates left: the files the profiler names when it names
 // them all, else the files of the lake's list that the predicates select.
-func candidates(ctx context.Context, c *sql.Conn, st *lakeState, sc scan, byPath map[string]int) ([]int, bool) {
+func candidates(ctx context.Context, c *sql.Conn, st *lakeState, sc scan, byPath map[string]int, pruned []dataFile) ([]int, bool) {
 	if sc.kept == 0 {
 		return nil, true
+	}
+	var in map[string]bool // the files pruning left, if it did
+	if pruned != nil {
+		if sc.kept == len(pruned) {
+			out := make([]int, 0, len(pruned))
+			for _, f := range pruned {
+				out = append(out, byPath[f.path])
+			}
+			return out, true
+		}
+		if len(sc.filters) == 0 {
+			return nil, false
+		}
+		in = make(map[string]bool, len(pruned))
+		for _, f := range pruned {
+			in[f.path] = true
+		}
 	}
 	if len(sc.files) == sc.kept {
 		out := make([]int, 0, len(sc.files))
@@ -265,6 +324,9 @@ func candidates(ctx context.Context, c *sql.Conn, st *lakeState, sc scan, byPath
 		dest := make([]driver.Value, 1)
 		for rows.Next(dest) == nil {
 			p, _ := dest[0].(string)
+			if in != nil && !in[p] {
+				continue
+			}
 			i, ok := byPath[p]
 			if !ok {
 				return errors.New("unknown file")

@@ -141,29 +141,7 @@ func contains(list []string, s string) bool {
 func viewStatements(st *lakeState) []string {
 	cols := lakeSchema()
 	var stmts []string
-	var source string
-	if len(st.files) == 0 {
-		// An empty lake: the same columns, no rows.
-		parts := make([]string, 0, len(cols)+len(partitionColumns))
-		for _, c := range cols {
-			parts = append(parts, "CAST(NULL AS "+c.sqlType()+") AS "+quoteIdent(c.name))
-		}
-		for _, p := range partitionColumns {
-			parts = append(parts, "CAST(NULL AS VARCHAR) AS "+p)
-		}
-		source = "SELECT " + strings.Join(parts, ", ") + " LIMIT 0"
-	} else {
-		paths := make([]string, len(st.files))
-		for i, f := range st.files {
-			paths[i] = quoteString(f.path)
-		}
-		types := make([]string, len(partitionColumns))
-		for i, p := range partitionColumns {
-			types[i] = quoteString(p) + ": VARCHAR"
-		}
-		source = "SELECT * EXCLUDE (" + strings.Join(partitionColumns, ", ") + "), " + strings.Join(partitionColumns, ", ") +
-			" FROM read_parquet([" + strings.Join(paths, ", ") + "], hive_partitioning = true, hive_types = {" + strings.Join(types, ", ") + "})"
-	}
+	source := sourceSQL(st.files)
 	stmts = append(stmts,
 		"CREATE OR REPLACE VIEW cloudtrail AS "+source,
 		"CREATE OR REPLACE VIEW cloudtrail_logs AS SELECT * FROM cloudtrail",
@@ -195,6 +173,33 @@ func viewStatements(st *lakeState) []string {
 	}
 	stmts = append(stmts, b.String())
 	return stmts
+}
+
+// sourceSQL is the query that reads the lake's files: every column of the
+// data files, then the partition columns.
+func sourceSQL(files []dataFile) string {
+	if len(files) == 0 {
+		// No files: the same columns, no rows.
+		cols := lakeSchema()
+		parts := make([]string, 0, len(cols)+len(partitionColumns))
+		for _, c := range cols {
+			parts = append(parts, "CAST(NULL AS "+c.sqlType()+") AS "+quoteIdent(c.name))
+		}
+		for _, p := range partitionColumns {
+			parts = append(parts, "CAST(NULL AS VARCHAR) AS "+p)
+		}
+		return "SELECT " + strings.Join(parts, ", ") + " LIMIT 0"
+	}
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = quoteString(f.path)
+	}
+	types := make([]string, len(partitionColumns))
+	for i, p := range partitionColumns {
+		types[i] = quoteString(p) + ": VARCHAR"
+	}
+	return "SELECT * EXCLUDE (" + strings.Join(partitionColumns, ", ") + "), " + strings.Join(partitionColumns, ", ") +
+		" FROM read_parquet([" + strings.Join(paths, ", ") + "], hive_partitioning = true, hive_types = {" + strings.Join(types, ", ") + "})"
 }
 
 // dropStatements returns the statements that drop the per-account views
