@@ -3,7 +3,6 @@ package ingest
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
@@ -294,8 +292,8 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 	if gerr != nil && !errors.Is(gerr, context.Canceled) {
 		return c.sum, gerr
 	}
-	if err := ctx.Err(); err != nil {
-		return c.sum, fmt.Errorf("ingest interrupted (what was read is stored): %w", err)
+	if ctx.Err() != nil {
+		return c.sum, fmt.Errorf("ingest interrupted (what was read is stored): %w", context.Cause(ctx))
 	}
 	return c.sum, nil
 }
@@ -315,32 +313,26 @@ func readObject(ctx context.Context, w work, opts *Options, bufs *buffers) resul
 		r.entry.Reason = "not a CloudTrail log object"
 		return r
 	}
-	rc, err := w.src.Open(ctx, w.obj)
+	f, err := fetch(ctx, w, opts.MaxObjectBytes, bufs)
 	if err != nil {
 		r.err = err
 		return r
 	}
-	bufs.raw.Reset()
-	_, err = bufs.raw.ReadFrom(io.LimitReader(rc, opts.MaxObjectBytes+1))
-	rc.Close()
-	raw := bufs.raw.Bytes()
-	if err != nil {
-		r.err = fmt.Errorf("cannot read %s: %w", w.obj.Key, err)
-		return r
-	}
-	r.inBytes = int64(len(raw))
+	r.inBytes = f.in
 	// data is never reused: the events' strings share it.
-	var data []byte
-	var gzErr error
-	if len(raw) >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
-		data, gzErr = gunzip(raw, opts.MaxObjectBytes)
-	} else {
-		data = bytes.Clone(raw)
-	}
+	data, gzErr := f.data, f.gzErr
 	r.plainBytes = int64(len(data))
-	if int64(len(data)) > opts.MaxObjectBytes {
-		r.quarantineWhole(raw, fmt.Sprintf("object is larger than %d bytes uncompressed", opts.MaxObjectBytes))
+	// whole quarantines the object as stored, read again if it was gzip.
+	whole := func(reason string) result {
+		raw, err := f.stored(ctx, w, opts.MaxObjectBytes)
+		if err != nil {
+			return result{w: w, err: err}
+		}
+		r.quarantineWhole(raw, reason)
 		return r
+	}
+	if int64(len(data)) > opts.MaxObjectBytes {
+		return whole(fmt.Sprintf("object is larger than %d bytes uncompressed", opts.MaxObjectBytes))
 	}
 	shape, err := cloudtrail.SplitRecords(data,
 		func(rec cloudtrail.RawRecord) { r.addRecord(rec, w, opts) },
@@ -354,8 +346,7 @@ func readObject(ctx context.Context, w work, opts *Options, bufs *buffers) resul
 			reason = "truncated gzip: " + gzErr.Error()
 		}
 		if err != nil || len(r.events) == 0 && len(r.problems) == 0 {
-			r.quarantineWhole(raw, fmt.Sprintf("%s (%d bytes readable)", reason, len(data)))
-			return r
+			return whole(fmt.Sprintf("%s (%d bytes readable)", reason, len(data)))
 		}
 		if n := len(r.problems); n > 0 && r.problems[n-1].Offset+int64(len(r.problems[n-1].Data)) == int64(len(data)) {
 			// The JSON cut short by the gzip error: one problem, both reasons.
@@ -370,14 +361,12 @@ func readObject(ctx context.Context, w work, opts *Options, bufs *buffers) resul
 		r.entry.Outcome = lake.OutcomeDigest
 		return r
 	case err != nil:
-		r.quarantineWhole(raw, reasonOf(err))
-		return r
+		return whole(reasonOf(err))
 	}
 	if len(r.events) == 0 && r.filtered == 0 && r.allNotEvents() {
 		r.problems = nil
 		r.entry.Events = 0
-		r.quarantineWhole(raw, "not a CloudTrail log: no record has CloudTrail's fields")
-		return r
+		return whole("not a CloudTrail log: no record has CloudTrail's fields")
 	}
 	r.entry.Outcome = lake.OutcomeOK
 	if len(r.problems) > 0 {
@@ -406,7 +395,7 @@ func (r *result) quarantineWhole(raw []byte, reason string) {
 	r.entry.Reason = reason
 	r.events = nil
 	r.problems = nil
-	r.raw = bytes.Clone(raw)
+	r.raw = raw
 }
 
 func (r *result) allNotEvents() bool {
@@ -475,30 +464,6 @@ func recordOK(f source.Filter, e *cloudtrail.Event, p cloudtrail.Partition) bool
 	}
 	t := time.UnixMicro(*e.EventTimestamp).UTC()
 	return f.DayOK(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC))
-}
-
-// buffers are a worker's reusable read buffers: what an object's events
-// keep is copied out of them.
-type buffers struct {
-	raw bytes.Buffer
-}
-
-// gunzip decompresses raw into a new buffer, sized from the gzip trailer.
-func gunzip(raw []byte, limit int64) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		return nil, err
-	}
-	defer zr.Close()
-	size := int64(len(raw)) * 6
-	if n := len(raw); n >= 18 {
-		if isize := int64(binary.LittleEndian.Uint32(raw[n-4:])); isize > 0 && isize <= limit {
-			size = isize + 1
-		}
-	}
-	out := bytes.NewBuffer(make([]byte, 0, min(size, limit+1)))
-	_, err = out.ReadFrom(io.LimitReader(zr, limit+1))
-	return out.Bytes(), err
 }
 
 // collector receives decoded objects, buffers their events per partition,
