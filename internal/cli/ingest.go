@@ -145,7 +145,9 @@ func runIngest(ctx context.Context, f *Factory, opts *IngestOptions) error {
 		bar = newProgressBar(f.IO.ErrOut, f.Now)
 		iopts.Progress = bar.update
 	}
-	sum, err := ingest.Run(ctx, lk.Lake, iopts)
+	rctx, stop := lk.runContext(ctx)
+	sum, err := ingest.Run(rctx, lk.Lake, iopts)
+	stop()
 	sum.Errors = append(sum.Errors, sourceProblems(srcs)...)
 	if bar != nil {
 		bar.finish()

@@ -132,6 +132,7 @@ type openedLake struct {
 	Name   string // the lake as the user named it
 	mirror *mirror.Mirror
 	unlock func(context.Context) error
+	held   context.Context // while the S3 lake is locked: cancelled if the lock is lost
 }
 
 // openLake opens the lake named by arg (a folder or s3://bucket/prefix) and
@@ -171,16 +172,38 @@ func (l *openedLake) begin(ctx context.Context) error {
 	if l.mirror == nil {
 		return nil
 	}
-	unlock, err := l.mirror.Lock(ctx)
+	// The lock outlives a signal: an interrupted run still publishes.
+	held, unlock, err := l.mirror.Lock(context.WithoutCancel(ctx))
 	if err != nil {
 		return err
 	}
-	if _, err := l.mirror.Pull(ctx); err != nil {
-		unlock(context.WithoutCancel(ctx))
+	l.held, l.unlock = held, unlock
+	pctx, stop := l.runContext(ctx)
+	_, err = l.mirror.Pull(pctx)
+	stop()
+	if err != nil {
+		if uerr := l.unlock(context.WithoutCancel(ctx)); errors.Is(uerr, mirror.ErrLockLost) {
+			err = uerr
+		}
+		l.unlock, l.held = nil, nil
 		return err
 	}
-	l.unlock = unlock
 	return nil
+}
+
+// runContext returns ctx, cancelled too (with the cause) if the S3 lake's
+// lock is lost: the writes of a run go on only while the lock is held.
+func (l *openedLake) runContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if l.held == nil {
+		return context.WithCancel(ctx)
+	}
+	rctx, cancel := context.WithCancelCause(ctx)
+	held := l.held
+	stop := context.AfterFunc(held, func() { cancel(context.Cause(held)) })
+	return rctx, func() {
+		stop()
+		cancel(nil)
+	}
 }
 
 // end publishes a run's changes to the S3 lake and unlocks it; it reports
@@ -195,11 +218,18 @@ func (l *openedLake) end(ctx context.Context, w io.Writer) (mirror.Stats, error)
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 		defer cancel()
 	}
-	st, err := l.mirror.Push(ctx)
-	if uerr := l.unlock(ctx); err == nil {
+	var st mirror.Stats
+	var err error
+	if l.held.Err() == nil {
+		pctx, stop := l.runContext(ctx)
+		st, err = l.mirror.Push(pctx)
+		stop()
+	}
+	// A lock lost is the error that matters: another writer has the lake.
+	if uerr := l.unlock(ctx); err == nil || errors.Is(uerr, mirror.ErrLockLost) {
 		err = uerr
 	}
-	l.unlock = nil
+	l.unlock, l.held = nil, nil
 	if w != nil && err == nil {
 		fmt.Fprintf(w, "published %s: %d files up (%.1f MB), %d removed, %d requests, %s\n", l.mirror.URL(),
 			st.Files, float64(st.Bytes)/1e6, st.Deleted, st.Requests.Total(), st.Duration.Round(time.Millisecond))
@@ -212,11 +242,15 @@ func (l *openedLake) end(ctx context.Context, w io.Writer) (mirror.Stats, error)
 
 // Close unlocks the S3 lake if a run is open, and closes the lake.
 func (l *openedLake) Close() error {
+	var err error
 	if l.unlock != nil {
-		l.unlock(context.Background())
-		l.unlock = nil
+		err = l.unlock(context.Background())
+		l.unlock, l.held = nil, nil
 	}
-	return l.Lake.Close()
+	if cerr := l.Lake.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // SyncOptions are the settings of `trailsql sync`.
@@ -369,7 +403,9 @@ func runSync(ctx context.Context, f *Factory, opts *SyncOptions) error {
 			s.prepare(start, lookback, lk.Dir)
 		}
 		// A signal stops the listing; the objects in hand are stored.
-		sum, runErr := ingest.Run(context.WithoutCancel(ctx), lk.Lake, iopts)
+		rctx, stop := lk.runContext(context.WithoutCancel(ctx))
+		sum, runErr := ingest.Run(rctx, lk.Lake, iopts)
+		stop()
 		sum.Errors = append(sum.Errors, sourceProblems(unwrap(srcs))...)
 		pub, perr := lk.end(ctx, nil)
 		if runErr == nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -199,6 +200,9 @@ func TestSyncToS3Lake(t *testing.T) {
 	lister, _ := source.NewS3WithClient(context.Background(), c, loc[1], source.S3Options{})
 	part := regexp.MustCompile(`^tsql/cloudtrail/account=\d{12}/region=[a-z0-9-]+/year=\d{4}/month=\d\d/day=\d\d/[^/]+\.parquet$`)
 	lister.List(context.Background(), source.Filter{}, func(o source.Object) error {
+		if strings.HasPrefix(path.Base(o.Rel), "_") {
+			return nil // token indexes: Athena skips names that start with _
+		}
 		keys++
 		if !part.MatchString(o.Rel) {
 			t.Errorf("%s does not match the DDL's storage.location.template", o.Rel)

@@ -1,6 +1,8 @@
 // Package mirror keeps a lake in S3: the same Hive-layout Parquet files as a
-// local lake (<prefix>/cloudtrail/account=/region=/year=/month=/day=/*.parquet),
-// readable as they are by Athena, Trino and Spark, with the manifest and
+// local lake (<prefix>/cloudtrail/account=/region=/year=/month=/day=/*.parquet,
+// and beside each its index sidecar _<name>.tokens, which Athena, Trino and
+// Spark skip as its name starts with "_"), readable as they are by those
+// engines, with the manifest and
 // the quarantine beside them under <prefix>/_trailsql/. (The digest files
 // and signatures that ingest keeps from an S3 trail stay in the local lake:
 // they are small, many, and already in the trail bucket.)
@@ -35,6 +37,9 @@
 //
 // One writer at a time: Lock takes <prefix>/_trailsql/lock with a
 // conditional PutObject (If-None-Match), so two machines never write the
-// same S3 lake at once. Queries read the local cache (trailsql query
+// same S3 lake at once. The holder writes the lock again every
+// Options.LockRefresh (LockTTL/4) so a long run keeps it; if it finds the
+// lock taken over, the context Lock returned is cancelled with ErrLockLost
+// and unlock reports it. Queries read the local cache (trailsql query
 // --lake DIR); Pull alone makes a read-only cache of an S3 lake.
 package mirror

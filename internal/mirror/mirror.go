@@ -37,6 +37,7 @@ type Mirror struct {
 	workers int
 	now     func() time.Time
 	holder  string
+	refresh time.Duration
 }
 
 // Options tune a Mirror. Zero values take the defaults.
@@ -47,7 +48,10 @@ type Options struct {
 	// Holder names this writer in the S3 lake's lock (default: host name,
 	// process id and local folder).
 	Holder string
-	Now    func() time.Time
+	// LockRefresh is how often a held lock is written again (default
+	// LockTTL/4).
+	LockRefresh time.Duration
+	Now         func() time.Time
 }
 
 // Stats says what a Pull or Push did.
@@ -70,11 +74,14 @@ const (
 )
 
 // published reports whether the local file rel (relative to the lake, in
-// / form) belongs in the S3 lake.
+// / form) belongs in the S3 lake: the table's data files and the index
+// sidecars beside them (_<name>.tokens: Athena and Hive skip files whose
+// names start with "_"), and the quarantine.
 func published(rel string) bool {
 	switch {
 	case strings.HasPrefix(rel, lake.Table+"/"):
-		return strings.HasSuffix(rel, ".parquet")
+		base := path.Base(rel)
+		return strings.HasSuffix(base, ".parquet") || strings.HasPrefix(base, "_") && strings.HasSuffix(base, ".tokens")
 	case strings.HasPrefix(rel, lake.MetaDir+"/quarantine/"):
 		return !strings.HasPrefix(path.Base(rel), ".tmp-")
 	}
@@ -100,12 +107,15 @@ func New(dir string, c *source.S3Client, url string, opts Options) (*Mirror, err
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.LockRefresh <= 0 {
+		opts.LockRefresh = LockTTL / 4
+	}
 	if opts.Holder == "" {
 		host, _ := os.Hostname()
 		abs, _ := filepath.Abs(dir)
 		opts.Holder = fmt.Sprintf("%s:%s", host, abs)
 	}
-	return &Mirror{Dir: dir, c: c, prefix: prefix, workers: opts.Workers, now: opts.Now, holder: opts.Holder}, nil
+	return &Mirror{Dir: dir, c: c, prefix: prefix, workers: opts.Workers, now: opts.Now, holder: opts.Holder, refresh: opts.LockRefresh}, nil
 }
 
 // URL is the S3 lake's location.

@@ -3,6 +3,7 @@ package mirror_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -212,32 +213,46 @@ func TestLock(t *testing.T) {
 	clock := func() time.Time { return now }
 	a, _ := mirror.New(t.TempDir(), c, "s3://"+bucket+"/l", mirror.Options{Holder: "a", Now: clock})
 	b, _ := mirror.New(t.TempDir(), c, "s3://"+bucket+"/l", mirror.Options{Holder: "b", Now: clock})
-	release, err := a.Lock(ctx)
+	_, release, err := a.Lock(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Lock(ctx); err == nil || !strings.Contains(err.Error(), "is in use by a") {
+	if _, _, err := b.Lock(ctx); err == nil || !strings.Contains(err.Error(), "is in use by a") {
 		t.Fatalf("second writer: %v", err)
 	} else {
 		t.Log(err)
 	}
-	// The same holder takes its own lock over (it crashed).
-	if _, err := a.Lock(ctx); err != nil {
+	// The same holder takes its own lock over (it crashed); the holding
+	// taken over then finds it lost, and leaves the new one alone.
+	_, release2, err := a.Lock(ctx)
+	if err != nil {
 		t.Fatalf("same holder: %v", err)
 	}
-	if err := release(ctx); err != nil {
+	if err := release(ctx); !errors.Is(err, mirror.ErrLockLost) {
+		t.Fatalf("release of the lock taken over: %v, want ErrLockLost", err)
+	}
+	if _, _, err := b.Lock(ctx); err == nil {
+		t.Fatal("the lock taken over released the new holding")
+	}
+	if err := release2(ctx); err != nil {
 		t.Fatal(err)
 	}
-	rb, err := b.Lock(ctx)
+	_, rb, err := b.Lock(ctx)
 	if err != nil {
 		t.Fatalf("after release: %v", err)
 	}
 	// A lock older than LockTTL is taken over.
 	now = now.Add(mirror.LockTTL + time.Minute)
-	if _, err := a.Lock(ctx); err != nil {
+	_, ra, err := a.Lock(ctx)
+	if err != nil {
 		t.Fatalf("stale lock: %v", err)
 	}
-	_ = rb
+	if err := rb(ctx); !errors.Is(err, mirror.ErrLockLost) {
+		t.Fatalf("release of the stale lock: %v, want ErrLockLost", err)
+	}
+	if err := ra(ctx); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestRepublish: when the S3 lake is removed, the next Push publishes the
