@@ -20,15 +20,19 @@ type TablesOptions struct {
 	// Columns lists the columns of every table, per-account views included
 	// (they have cloudtrail's columns).
 	Columns bool
+	// S3 reaches an s3:// lake; its Cache is the local read-only copy.
+	S3 S3Flags
 }
 
 func newTablesCmd(f *Factory, runF func(context.Context, *Factory, *TablesOptions) error) *cobra.Command {
 	opts := &TablesOptions{}
 	cmd := &cobra.Command{
-		Use:   "tables [--lake DIR]",
+		Use:   "tables [--lake DIR|s3://bucket/prefix]",
 		Short: "List the tables a query can read, their columns, and what the lake holds",
 		Long: `List the tables (views) that 'trailsql query' can read with their columns and
-types, and per account and region the number of events and their time range.`,
+types, and per account and region the number of events and their time range.
+An s3:// lake is first brought into a local read-only copy (see 'trailsql
+query --help').`,
 		Example: `  trailsql tables
   trailsql tables --lake ./lake --columns`,
 		Args: func(c *cobra.Command, args []string) error {
@@ -46,11 +50,16 @@ types, and per account and region the number of events and their time range.`,
 	}
 	cmd.Flags().StringVar(&opts.Lake, "lake", "", "lake folder (default $TRAILSQL_LAKE or ./trailsql-lake)")
 	cmd.Flags().BoolVar(&opts.Columns, "columns", false, "list the columns of the per-account tables too")
+	opts.S3.addConnFlags(cmd.Flags())
+	cmd.Flags().StringVar(&opts.S3.Cache, "cache", "", "local read-only copy of an s3:// lake (default: the user cache folder's trailsql/s3/<bucket>/<prefix>)")
 	return cmd
 }
 
 func runTables(ctx context.Context, f *Factory, opts *TablesOptions) error {
-	dir := lakeDir(f, opts.Lake)
+	dir, err := queryLakeDir(ctx, f, &opts.S3, lakeDir(f, opts.Lake), false)
+	if err != nil {
+		return err
+	}
 	eng, err := query.Open(ctx, dir, query.Options{Conns: 1, Now: f.Now})
 	if err != nil {
 		return err
