@@ -153,7 +153,6 @@ func mergeFiles(path string, files []string) (int, []byte, error) {
 }
 
 func merge(path string, files []string) (int, *needle.Builder, error) {
-	ix := needle.NewBuilder()
 	out, err := os.Create(path)
 	if err != nil {
 		return 0, nil, fmt.Errorf("cannot create %s: %w", path, err)
@@ -177,6 +176,11 @@ func merge(path string, files []string) (int, *needle.Builder, error) {
 			return 0, nil, err
 		}
 	}
+	var rows int64
+	for _, c := range curs {
+		rows += c.r.NumRows()
+	}
+	ix := needle.NewBuilder(int(rows))
 	seen := map[int64]struct{}{}
 	n := 0
 	row := make([]cloudtrail.Event, 1)

@@ -114,7 +114,7 @@ func (l *Lake) writeFile(p cloudtrail.Partition, prefix string, events []*cloudt
 		return "", 0, fmt.Errorf("cannot create partition %s: %w", dir, err)
 	}
 	dst := filepath.Join(dir, name)
-	ix := needle.NewBuilder()
+	ix := needle.NewBuilder(len(events))
 	for _, e := range events {
 		ix.AddEvent(e)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
+	"math/bits"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
@@ -74,43 +76,64 @@ func LongestRun(s, wild string) string {
 //	'T' token       every token (equality: col = 'v' finds v's longest run)
 //	'S' subtoken    every maximal run of letters and digits inside a token
 //	'P' prefix      the first n bytes of each subtoken, n in affixLens, n < len
-//	'X' suffix      the last n bytes of each subtoken, likewise
 //
 // A LIKE needle such as sg-0ecc76ac9b16d1e14 or trailsql-demo-public,
 // wherever it occurs, lies inside one token; the letters-and-digits pieces
-// between its separators are whole subtokens there, its first piece ends
-// one subtoken and its last piece starts one. So the file holds the needle
-// only if it has those subtokens, that suffix and that prefix (see Probe).
+// between its separators are whole subtokens there, and its last piece
+// starts one. So the file holds the needle only if it has those subtokens
+// and that prefix (see LikeProbe).
 const (
 	keyToken    = 'T'
 	keySubtoken = 'S'
 	keyPrefix   = 'P'
-	keySuffix   = 'X'
 )
 
 // affixLens are the lengths of the prefixes and suffixes kept, longest
 // first.
-var affixLens = [...]int{24, 16, 12, 8, 6, 4}
+var affixLens = [...]int{16, 8, 4}
 
 // minSubtoken is the length of the shortest subtoken kept.
 const minSubtoken = 2
 
-// Builder collects the keys of one data file's records.
+// Builder collects the keys of one data file's records. It inserts them
+// straight into a bloom filter sized for the most keys the records can
+// have, and Encode folds that filter down to the size the keys it holds
+// need (the number of blocks is a power of two, and a block's keys fall in
+// block i>>1 of a filter half as large, so halving ORs pairs of blocks).
 type Builder struct {
-	keys map[uint64]struct{}
-	seen map[string]struct{} // short text values already added
-	done map[uint64]struct{} // tokens whose subtokens are in
+	bloom []uint32
+	shift uint                // 64 - log2(blocks)
+	seen  map[string]struct{} // short text values already added
 }
 
-// NewBuilder returns an empty Builder.
-func NewBuilder() *Builder {
-	return &Builder{keys: map[uint64]struct{}{}, seen: map[string]struct{}{}, done: map[uint64]struct{}{}}
+// keysPerRecord is the number of keys a record is expected to add at most
+// on average; it sizes the filter that Builder fills.
+const keysPerRecord = 32
+
+// NewBuilder returns an empty Builder for about records records.
+func NewBuilder(records int) *Builder {
+	blocks := nextPow2((max(records, 1)*keysPerRecord*bitsPerKey + 255) / 256)
+	return &Builder{bloom: make([]uint32, blocks*8), shift: shiftFor(blocks), seen: map[string]struct{}{}}
 }
+
+func nextPow2(n int) int {
+	p := 1
+	for p < n {
+		p <<= 1
+	}
+	return p
+}
+
+func shiftFor(blocks int) uint { return uint(64 - bits.TrailingZeros(uint(blocks))) }
 
 // maxSeen is the length of the longest value whose repeats Builder
 // recognises and skips (ARNs, user agents, addresses repeat; long JSON
 // values rarely do).
 const maxSeen = 256
+
+func (b *Builder) add(kind byte, s string) {
+	bloomInsert(b.bloom, b.shift, hash(kind, s))
+}
 
 // AddText adds the keys of a text column's value: found by equality and
 // by LIKE.
@@ -125,21 +148,15 @@ func (b *Builder) AddText(s string) {
 		b.seen[strings.Clone(s)] = struct{}{}
 	}
 	Tokens(s, func(t string) {
-		h := hash(keyToken, t)
-		if _, ok := b.done[h]; ok {
-			return
-		}
-		b.done[h] = struct{}{}
-		b.keys[h] = struct{}{}
+		b.add(keyToken, t)
 		subtokens(t, func(u string) {
 			if len(u) < minSubtoken {
 				return
 			}
-			b.keys[hash(keySubtoken, u)] = struct{}{}
+			b.add(keySubtoken, u)
 			for _, n := range affixLens {
 				if n < len(u) {
-					b.keys[hash(keyPrefix, u[:n])] = struct{}{}
-					b.keys[hash(keySuffix, u[len(u)-n:])] = struct{}{}
+					b.add(keyPrefix, u[:n])
 				}
 			}
 		})
@@ -158,37 +175,52 @@ func (b *Builder) AddJSON(s string) {
 // AddID adds the keys of an identifier column's value: found by equality
 // only.
 func (b *Builder) AddID(s string) {
-	Tokens(s, func(t string) { b.keys[hash(keyToken, t)] = struct{}{} })
+	Tokens(s, func(t string) { b.add(keyToken, t) })
 }
 
-// Len is the number of distinct keys added.
-func (b *Builder) Len() int { return len(b.keys) }
-
-// bitsPerKey sizes the bloom filter: about 1% false positives.
+// bitsPerKey sizes the bloom filter: about 1% false positives or fewer.
 const bitsPerKey = 10
 
 // magic starts every sidecar; its last byte is the format version.
-const magic = "TSQLTOK2"
+const magic = "TSQLTOK3"
 
 // headerLen is the length of a sidecar's header: the magic and the number
-// of bloom filter blocks (uint64, little endian).
+// of bloom filter blocks (uint64, little endian; a power of two).
 const headerLen = len(magic) + 8
+
+// Keys estimates how many distinct keys were added, from how full the
+// filter is (each key sets 8 bits).
+func (b *Builder) Keys() int {
+	set := 0
+	for _, w := range b.bloom {
+		set += bits.OnesCount32(w)
+	}
+	m := float64(len(b.bloom) * 32)
+	if set >= len(b.bloom)*32 {
+		return int(m)
+	}
+	return int(-m / 8 * math.Log(1-float64(set)/m))
+}
 
 // Encode returns the index as the bytes of a sidecar file: the header, the
 // bloom filter's blocks (8 uint32 little endian each), and a CRC-32
-// (Castagnoli) of everything before it.
+// (Castagnoli) of everything before it. The filter is folded to the
+// smallest power-of-two size with at least bitsPerKey bits per key.
 func (b *Builder) Encode() []byte {
-	nblocks := (len(b.keys)*bitsPerKey + 255) / 256
-	if nblocks == 0 {
-		nblocks = 1
-	}
-	bloom := make([]uint32, nblocks*8)
-	for h := range b.keys {
-		bloomInsert(bloom, h)
+	want := nextPow2((b.Keys()*bitsPerKey + 255) / 256)
+	bloom := b.bloom
+	for len(bloom)/8 > want {
+		half := make([]uint32, len(bloom)/2)
+		for i := range len(half) / 8 {
+			for j := range 8 {
+				half[i*8+j] = bloom[2*i*8+j] | bloom[(2*i+1)*8+j]
+			}
+		}
+		bloom = half
 	}
 	out := make([]byte, 0, headerLen+len(bloom)*4+4)
 	out = append(out, magic...)
-	out = binary.LittleEndian.AppendUint64(out, uint64(nblocks))
+	out = binary.LittleEndian.AppendUint64(out, uint64(len(bloom)/8))
 	for _, w := range bloom {
 		out = binary.LittleEndian.AppendUint32(out, w)
 	}
@@ -207,7 +239,7 @@ func Verify(data []byte) error {
 		return errors.New("token index is damaged (checksum mismatch)")
 	}
 	n := binary.LittleEndian.Uint64(body[len(magic):])
-	if n == 0 || n > uint64(len(body)) || uint64(headerLen)+n*32 != uint64(len(body)) {
+	if n == 0 || n&(n-1) != 0 || n > uint64(len(body)) || uint64(headerLen)+n*32 != uint64(len(body)) {
 		return fmt.Errorf("token index is damaged (%d blocks in %d bytes)", n, len(body))
 	}
 	return nil
@@ -216,8 +248,8 @@ func Verify(data []byte) error {
 // Sidecar is an open token index. It reads only the bloom filter blocks
 // that a question needs.
 type Sidecar struct {
-	r       io.ReaderAt
-	nblocks uint64
+	r     io.ReaderAt
+	shift uint
 }
 
 // Open reads the header of the token index in r, whose size is size.
@@ -230,10 +262,10 @@ func Open(r io.ReaderAt, size int64) (*Sidecar, error) {
 		return nil, errors.New("not a trailsql token index")
 	}
 	n := binary.LittleEndian.Uint64(h[len(magic):])
-	if n == 0 || n > uint64(size) || uint64(headerLen)+n*32+4 != uint64(size) {
+	if n == 0 || n&(n-1) != 0 || n > uint64(size) || uint64(headerLen)+n*32+4 != uint64(size) {
 		return nil, fmt.Errorf("token index is damaged (%d blocks in %d bytes)", n, size)
 	}
-	return &Sidecar{r: r, nblocks: n}, nil
+	return &Sidecar{r: r, shift: shiftFor(int(n))}, nil
 }
 
 // MayHave reports whether the file may have every key of p (false:
@@ -242,7 +274,7 @@ func Open(r io.ReaderAt, size int64) (*Sidecar, error) {
 func (s *Sidecar) MayHave(p Probe) bool {
 	var blk [32]byte
 	for _, h := range p {
-		i := ((h >> 32) * s.nblocks) >> 32
+		i := h >> s.shift
 		if _, err := s.r.ReadAt(blk[:], int64(headerLen)+int64(i)*32); err != nil {
 			return true
 		}
@@ -271,8 +303,8 @@ func EqualProbe(v string) Probe {
 }
 
 // LikeProbe is the probe for col LIKE pattern (with % and _ as
-// wildcards): for each literal run of the pattern, the subtokens, suffix
-// and prefix it must have (nil when the pattern gives none: a needle
+// wildcards): for each literal run of the pattern, the subtokens and the
+// prefix it must have (nil when the pattern gives none: a needle
 // without separators may sit anywhere inside a subtoken).
 func LikeProbe(pattern string) Probe {
 	var p Probe
@@ -309,9 +341,8 @@ func runProbe(r string) Probe {
 	for i, u := range pieces {
 		switch {
 		case i == 0:
-			if n := affixLen(len(u)); n > 0 {
-				p = append(p, hash(keySuffix, u[len(u)-n:]))
-			}
+			// It ends a subtoken: no key says which (suffixes would
+			// double the index's cost for little).
 		case i == len(pieces)-1:
 			if n := affixLen(len(u)); n > 0 {
 				p = append(p, hash(keyPrefix, u[:n]))
@@ -323,10 +354,9 @@ func runProbe(r string) Probe {
 	return p
 }
 
-// affixLen is the longest kept affix length below n (0: none). A piece of
-// n bytes that ends (or starts) a subtoken of at least n bytes has that
-// suffix (or prefix) key: the builder keeps the affixes shorter than the
-// subtoken.
+// affixLen is the longest kept prefix length below n (0: none). A piece
+// of n bytes that starts a subtoken of at least n bytes has that prefix
+// key: the builder keeps the prefixes shorter than the subtoken.
 func affixLen(n int) int {
 	for _, l := range affixLens {
 		if l < n {
@@ -389,9 +419,10 @@ func hash(kind byte, s string) uint64 {
 // salt are the split-block bloom filter's constants (Parquet's).
 var salt = [8]uint32{0x47b6137b, 0x44974d91, 0x8824ad5b, 0xa2b7289d, 0x705495c7, 0x2df1424b, 0x9efc4947, 0x5c6bfb31}
 
-func bloomInsert(bloom []uint32, h uint64) {
-	n := uint64(len(bloom) / 8)
-	i := ((h >> 32) * n) >> 32
+// bloomInsert sets h's bits in its block: the block is the top bits of h
+// (64-shift of them), the bits in it come from its low 32 bits.
+func bloomInsert(bloom []uint32, shift uint, h uint64) {
+	i := h >> shift
 	b := bloom[i*8 : i*8+8]
 	for j := range b {
 		b[j] |= 1 << ((uint32(h) * salt[j]) >> 27)
