@@ -39,7 +39,7 @@ type tableRef struct {
 	view   string // the table, lower case
 	alias  bool   // an alias follows the name
 	conds  []condition
-	orTop  bool // the WHERE clause has OR at its top level
+	orTop  bool // the WHERE clause has OR (or CASE) at its top level: no conditions
 	hasWhr bool
 }
 
@@ -124,6 +124,9 @@ func findTableRefs(toks []token, tables map[string]string) []tableRef {
 		case next.isKeyword("where"):
 			ref.hasWhr = true
 			ref.conds, ref.orTop = whereConditions(tk, j+1, view, alias)
+			if ref.orTop {
+				ref.conds = nil
+			}
 		case next.kind == tokSpace || next.is(")") || next.is(";") || next.kind == tokIdent && clauseEnd[next.lower()]:
 			// No WHERE clause: only the table's own account prunes.
 		default:
@@ -167,7 +170,8 @@ func whereConditions(tk func(int) token, k int, view, alias string) ([]condition
 			case t.is(";") || t.kind == tokIdent && clauseEnd[t.lower()]:
 				flush()
 				return conds, orTop
-			case t.isKeyword("or"):
+			case t.isKeyword("or"), t.isKeyword("case"):
+				// OR, or a CASE whose ANDs are not conjuncts of the clause.
 				orTop = true
 			case t.isKeyword("between"):
 				between = true

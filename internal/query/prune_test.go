@@ -23,6 +23,8 @@ func TestFindTableRefs(t *testing.T) {
 			"cloudtrail: requestparameters json= [sg-1]"},
 		{"SELECT * FROM cloudtrail WHERE eventid = 'a' OR eventid = 'b'", "cloudtrail: OR"},
 		{"SELECT * FROM cloudtrail WHERE NOT eventid = 'a'", "cloudtrail:"},
+		{"SELECT * FROM cloudtrail WHERE CASE WHEN errorcode = 'x' AND eventid = 'a' AND 1 = 1 THEN true ELSE true END", "cloudtrail: OR"},
+		{"SELECT * FROM cloudtrail WHERE eventid = 'a' IS NOT TRUE AND (sourceipaddress = 'b')", "cloudtrail:"},
 		{"SELECT * FROM cloudtrail WHERE eventtime BETWEEN 'a' AND 'b' AND eventid = 'x'", "cloudtrail: eventid = [x]"},
 		{"SELECT * FROM cloudtrail WHERE lower(eventid) = 'x' AND eventid LIKE 'x' ESCAPE '!'", "cloudtrail:"},
 		{"SELECT * FROM cloudtrail_111122223333", "cloudtrail_111122223333:"},
@@ -88,6 +90,8 @@ func TestPruneSameAnswers(t *testing.T) {
 		{"SELECT count(*) FROM cloudtrail WHERE account = '444455556666' AND day IN ('29', '30')", true},
 		{"SELECT count(*) FROM cloudtrail WHERE sourceipaddress = '1.2.3.4' OR eventname = 'GetObject'", false},
 		{"SELECT count(*) FROM cloudtrail WHERE requestparameters LIKE '%ANONYMOUS%'", false},
+		{"SELECT count(*) FROM cloudtrail WHERE CASE WHEN eventname = 'x' AND sourceipaddress = '1.2.3.4' AND 1 = 1 THEN false ELSE true END", false},
+		{"SELECT count(*) FROM cloudtrail WHERE eventid = 'no-such-event-id-at-all' IS NOT TRUE", false},
 		{"SELECT a.eventid FROM cloudtrail a WHERE a.eventid IN (SELECT eventid FROM cloudtrail_logs WHERE sourceipaddress = '1.2.3.4') ORDER BY 1", false},
 		{"SELECT count(*) FROM (SELECT * FROM cloudtrail WHERE sourceipaddress = '1.2.3.4') x, cloudtrail_logs y WHERE x.eventid = y.eventid", false},
 	} {
@@ -103,4 +107,29 @@ func TestPruneSameAnswers(t *testing.T) {
 			t.Errorf("%s: stats say the lake has %d files, want %d", tc.sql, got.Stats.FilesTotal, total)
 		}
 	}
+}
+
+// FuzzFindTableRefs checks that any query text is analysed without
+// panics, and that whatever it finds names a lake table.
+func FuzzFindTableRefs(f *testing.F) {
+	for _, s := range []string{
+		"SELECT * FROM cloudtrail WHERE requestparameters LIKE '%sg-1%' AND year = '2019'",
+		"SELECT * FROM cloudtrail_logs l WHERE l.eventid IN ('a', 'b') AND athena_json_extract_scalar(requestparameters, '$.x') = 'y'",
+		"SELECT * FROM cloudtrail WHERE CASE WHEN a AND b THEN c END AND x BETWEEN 1 AND 2",
+		"SELECT * FROM (SELECT * FROM cloudtrail WHERE (eventid = 'x')) WHERE",
+	} {
+		f.Add(s)
+	}
+	tables := map[string]string{"cloudtrail": "", "cloudtrail_logs": ""}
+	f.Fuzz(func(t *testing.T, sql string) {
+		toks, err := lex(sql)
+		if err != nil {
+			return
+		}
+		for _, r := range findTableRefs(toks, tables) {
+			if _, ok := tables[r.view]; !ok || r.name < 0 || r.name >= len(toks) {
+				t.Fatalf("reference %+v is not a lake table of %q", r, sql)
+			}
+		}
+	})
 }
