@@ -35,12 +35,11 @@ type condition struct {
 
 // tableRef is one lake table read on its own by a SELECT.
 type tableRef struct {
-	name   int    // index of the table name's token
-	view   string // the table, lower case
-	alias  bool   // an alias follows the name
-	conds  []condition
-	orTop  bool // the WHERE clause has OR (or CASE) at its top level: no conditions
-	hasWhr bool
+	name  int    // index of the table name's token
+	view  string // the table, lower case
+	alias bool   // an alias follows the name
+	conds []condition
+	orTop bool // the WHERE clause has OR (or CASE) at its top level: no conditions
 }
 
 // sqlKeywords are words that end a FROM item instead of naming an alias.
@@ -122,7 +121,6 @@ func findTableRefs(toks []token, tables map[string]string) []tableRef {
 		next := tk(j)
 		switch {
 		case next.isKeyword("where"):
-			ref.hasWhr = true
 			ref.conds, ref.orTop = whereConditions(tk, j+1, view, alias)
 			if ref.orTop {
 				ref.conds = nil
@@ -323,11 +321,11 @@ func (fl filter) matches(f dataFile) bool {
 	if len(fl.tokens) == 0 {
 		return true
 	}
-	sc, close := openSidecar(f)
+	sc, done := openSidecar(f)
 	if sc == nil {
 		return true
 	}
-	defer close()
+	defer done()
 	for _, ps := range fl.tokens {
 		ok := false
 		for _, p := range ps {
