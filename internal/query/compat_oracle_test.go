@@ -140,6 +140,17 @@ func compatOracles() map[string]func(evs []*fxEvent) [][]string {
 			}
 			return rows
 		},
+		"56_trino_unnest_row_fields": func(evs []*fxEvent) [][]string {
+			var rows [][]string
+			for _, e := range byTime(evs) {
+				for _, r := range e.Resources {
+					if e.Source == "s3.amazonaws.com" && r.Type == "AWS::S3::Object" {
+						rows = append(rows, []string{e.Name, r.ARN, r.Type})
+					}
+				}
+			}
+			return rows
+		},
 		"06_docs_insights": func(evs []*fxEvent) [][]string {
 			return rowsOf(where(evs, func(e *fxEvent) bool { return e.Type == "AwsCloudTrailInsight" }), func(e *fxEvent) []string {
 				return []string{e.eventTime(), e.Source, e.Name, e.Type}

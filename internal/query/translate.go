@@ -243,6 +243,12 @@ func (t *translator) ident(i, hi int) (int, string, bool) {
 		if !afterDot && j < hi && t.toks[j].is("(") {
 			return t.cast(i, j, hi)
 		}
+	case "unnest":
+		if !afterDot {
+			if n, s, ok := t.unnestColumns(i, hi); ok {
+				return n, s, true
+			}
+		}
 	}
 	if afterDot || t.tok(t.prev(i)).is(")") {
 		// x.f(...) is not a function of ours; agg(x) FILTER (WHERE ...)
@@ -572,6 +578,72 @@ func (t *translator) typeName(lo, hi int) string {
 		b.WriteString(tk.text)
 	}
 	return b.String()
+}
+
+// unnestColumns rewrites Presto's UNNEST with several column aliases in a
+// FROM list, which DuckDB's UNNEST does not take:
+//
+//	UNNEST(rows) AS t (a, b, c)  →  (SELECT unnest(rows, max_depth := 2)) AS t (a, b, c)
+//	UNNEST(x, y) AS t (a, b)     →  (SELECT unnest(x), unnest(y)) AS t (a, b)
+//
+// The first expands each row (struct) of an array into its fields, in
+// order; the second zips arrays, padding the shorter with NULLs, as Presto
+// does. DuckDB joins such a subquery laterally, as Presto does UNNEST.
+func (t *translator) unnestColumns(i, hi int) (int, string, bool) {
+	if p := t.tok(t.prev(i)); !p.isKeyword("join") && !p.isKeyword("from") && !p.is(",") {
+		return 0, "", false
+	}
+	open := t.next(i + 1)
+	if !t.tok(open).is("(") {
+		return 0, "", false
+	}
+	end := t.closeParen(open)
+	if end < 0 || end >= hi {
+		return 0, "", false
+	}
+	k := t.next(end + 1)
+	if t.tok(k).isKeyword("as") {
+		k = t.next(k + 1)
+	}
+	if t.tok(k).kind != tokIdent && t.tok(k).kind != tokQIdent || t.tok(k).isKeyword("with") {
+		return 0, "", false // no alias, or WITH ORDINALITY: leave it to DuckDB
+	}
+	alias := k
+	lp := t.next(alias + 1)
+	if !t.tok(lp).is("(") {
+		return 0, "", false
+	}
+	rp := t.closeParen(lp)
+	if rp < 0 || rp >= hi {
+		return 0, "", false
+	}
+	var cols []string
+	for a := lp + 1; a < rp; a++ {
+		switch tk := t.toks[a]; {
+		case tk.kind == tokIdent || tk.kind == tokQIdent:
+			cols = append(cols, tk.text)
+		case tk.kind == tokSpace || tk.is(","):
+		default:
+			return 0, "", false
+		}
+	}
+	c := &call{t: t}
+	c.split(open, end)
+	var sel []string
+	switch {
+	case len(cols) < 2 || len(c.args) == 0:
+		return 0, "", false
+	case len(c.args) == 1:
+		sel = []string{"unnest(" + c.args[0].text + ", max_depth := 2)"}
+	case len(c.args) == len(cols):
+		for _, a := range c.args {
+			sel = append(sel, "unnest("+a.text+")")
+		}
+	default:
+		t.fail(fmt.Errorf("UNNEST of %d arrays has %d column names: give one name per array", len(c.args), len(cols)))
+		return rp + 1, "", true
+	}
+	return rp + 1, "(SELECT " + strings.Join(sel, ", ") + ") AS " + t.toks[alias].text + " (" + strings.Join(cols, ", ") + ")", true
 }
 
 // call is one function call being translated.
