@@ -449,7 +449,15 @@ func (t *translator) logsUnnest(logs, hi int) (int, string, bool) {
 	}
 	src := "_logs_records"
 	if keep := t.recordFields(t.toks[cols[0]].name()); keep != nil {
-		src = "(SELECT " + recordStruct(lakeSchema(), keep) + " AS record, _object AS object FROM cloudtrail)"
+		from := "cloudtrail"
+		if f := t.sourceFilter(t.toks[cols[0]].name(), t.prev(logs), cend); f != "" {
+			from = "cloudtrail WHERE " + f
+			if strings.Contains(f, " ORDER BY ") {
+				// Top n first, then build n records.
+				from = "(SELECT * FROM " + from + ")"
+			}
+		}
+		src = "(SELECT " + recordStruct(lakeSchema(), keep) + " AS record, _object AS object FROM " + from + ")"
 	}
 	s := src + " AS " + t.toks[tname].text + " (" + t.toks[cols[0]].text + ")"
 	return cend + 1, s, true
