@@ -157,9 +157,9 @@ func (t *translator) sourceTopN(name string, from, end int) string {
 		for k < len(t.toks) && !t.tok(k).is(",") && !t.tok(k).isKeyword("limit") && !t.tok(k).isKeyword("asc") && !t.tok(k).isKeyword("desc") && !t.tok(k).isKeyword("nulls") {
 			k = t.next(k + 1)
 		}
-		key, ok := t.onColumns(name, start, k)
-		if !ok || strings.TrimSpace(key) == "" {
-			return ""
+		key, ok := t.recordPath(name, start, k)
+		if !ok {
+			return "" // a position, an expression: not a key of the source
 		}
 		for t.tok(k).isKeyword("asc") || t.tok(k).isKeyword("desc") || t.tok(k).isKeyword("nulls") || t.tok(k).isKeyword("first") || t.tok(k).isKeyword("last") {
 			key += " " + strings.ToUpper(t.tok(k).text)
@@ -283,4 +283,27 @@ func plainColumn(path []string) (string, bool) {
 		cols = found.fields
 	}
 	return "", false // a struct
+}
+
+// recordPath returns the column that tokens lo..hi-1 name when they are
+// exactly name.key[.field...] for a plain column.
+func (t *translator) recordPath(name string, lo, hi int) (string, bool) {
+	i := t.next(lo)
+	if i >= hi || t.toks[i].kind != tokIdent && t.toks[i].kind != tokQIdent || !strings.EqualFold(t.toks[i].name(), name) {
+		return "", false
+	}
+	var path []string
+	for {
+		d := t.next(i + 1)
+		if d >= hi {
+			break
+		}
+		f := t.next(d + 1)
+		if !t.toks[d].is(".") || f >= hi || t.toks[f].kind != tokIdent && t.toks[f].kind != tokQIdent {
+			return "", false
+		}
+		path = append(path, t.toks[f].name())
+		i = f
+	}
+	return plainColumn(path)
 }
