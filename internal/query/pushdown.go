@@ -18,7 +18,7 @@ import "strings"
 var whereKeywords = map[string]bool{
 	"and": true, "or": true, "not": true, "in": true, "like": true, "ilike": true, "is": true, "null": true,
 	"true": true, "false": true, "between": true, "case": true, "when": true, "then": true, "else": true,
-	"end": true, "escape": true, "distinct": true, "from": false, "similar": true, "to": true, "glob": true,
+	"end": true, "escape": true, "similar": true, "to": true, "glob": true,
 }
 
 // sourceFilter returns the filter to put inside the records source of the
