@@ -121,10 +121,7 @@ func findTableRefs(toks []token, tables map[string]string) []tableRef {
 		next := tk(j)
 		switch {
 		case next.isKeyword("where"):
-			ref.conds, ref.orTop = whereConditions(tk, j+1, view, alias)
-			if ref.orTop {
-				ref.conds = nil
-			}
+			ref.conds, ref.orTop = whereConditions(toks, nt[j]+1, view, alias)
 		case next.kind == tokSpace || next.is(")") || next.is(";") || next.kind == tokIdent && clauseEnd[next.lower()]:
 			// No WHERE clause: only the table's own account prunes.
 		default:
@@ -135,57 +132,70 @@ func findTableRefs(toks []token, tables map[string]string) []tableRef {
 	return refs
 }
 
-// whereConditions reads the WHERE clause that starts at non-space token k.
-func whereConditions(tk func(int) token, k int, view, alias string) ([]condition, bool) {
+// whereConditions reads the WHERE clause that starts at toks[start].
+func whereConditions(toks []token, start int, view, alias string) ([]condition, bool) {
+	ranges, orTop, _ := whereClause(toks, start)
+	if orTop {
+		return nil, true
+	}
 	var conds []condition
-	var cur []token
-	depth := 0
-	between := false
-	orTop := false
-	flush := func() {
+	for _, r := range ranges {
+		var cur []token
+		for _, t := range toks[r[0]:r[1]] {
+			if t.kind != tokSpace {
+				cur = append(cur, t)
+			}
+		}
 		if c, ok := parseCondition(cur, view, alias); ok {
 			conds = append(conds, c)
 		}
-		cur = cur[:0]
 	}
-	for ; ; k++ {
-		t := tk(k)
-		if t.kind == tokSpace {
-			break // the end of the query
-		}
+	return conds, false
+}
+
+// whereClause splits the WHERE clause that starts at toks[start] into its
+// top-level AND-ed conjuncts (ranges of toks; an AND of BETWEEN is not a
+// split), and returns the index of the token that ends the clause (a
+// closing parenthesis, a semicolon, GROUP, ORDER, LIMIT ...; len(toks) at
+// the end). orTop says it has OR or CASE at its top level: its conjunct is
+// then the whole clause, whatever its ANDs.
+func whereClause(toks []token, start int) (conj [][2]int, orTop bool, end int) {
+	from, depth, between := start, 0, false
+	end = len(toks)
+	for i := start; i < len(toks); i++ {
+		t := toks[i]
 		switch {
 		case t.is("(") || t.is("["):
 			depth++
 		case t.is(")") || t.is("]"):
 			depth--
-			if depth < 0 {
-				flush()
-				return conds, orTop
+		}
+		if depth < 0 || depth == 0 && (t.is(";") || t.kind == tokIdent && clauseEnd[t.lower()]) {
+			end = i
+			break
+		}
+		if depth != 0 {
+			continue
+		}
+		switch {
+		case t.isKeyword("or"), t.isKeyword("case"):
+			orTop = true
+		case t.isKeyword("between"):
+			between = true
+		case t.isKeyword("and"):
+			if between {
+				between = false
+			} else {
+				conj = append(conj, [2]int{from, i})
+				from = i + 1
 			}
 		}
-		if depth == 0 {
-			switch {
-			case t.is(";") || t.kind == tokIdent && clauseEnd[t.lower()]:
-				flush()
-				return conds, orTop
-			case t.isKeyword("or"), t.isKeyword("case"):
-				// OR, or a CASE whose ANDs are not conjuncts of the clause.
-				orTop = true
-			case t.isKeyword("between"):
-				between = true
-			case t.isKeyword("and"):
-				if between {
-					between = false
-				} else {
-					flush()
-					continue
-				}
-			}
-		}
-		cur = append(cur, t)
 	}
-	flush()
-	return conds, orTop
+	conj = append(conj, [2]int{from, end})
+	if orTop {
+		conj = [][2]int{{start, end}}
+	}
+	return conj, orTop, end
 }
 
 // parseCondition recognises one conjunct.

@@ -55,43 +55,7 @@ func (t *translator) sourceFilter(name string, from, cend int) string {
 	default:
 		return ""
 	}
-	// The WHERE clause's conjuncts, as token ranges.
-	var conj [][2]int
-	start, depth, between, whole := k+1, 0, false, false
-	end := len(t.toks)
-	for i := k + 1; i < len(t.toks); i++ {
-		tk := t.toks[i]
-		switch {
-		case tk.is("(") || tk.is("["):
-			depth++
-		case tk.is(")") || tk.is("]"):
-			depth--
-		}
-		if depth < 0 || depth == 0 && (tk.is(";") || tk.kind == tokIdent && clauseEnd[tk.lower()]) {
-			end = i
-			break
-		}
-		if depth != 0 {
-			continue
-		}
-		switch {
-		case tk.isKeyword("or"), tk.isKeyword("case"):
-			whole = true
-		case tk.isKeyword("between"):
-			between = true
-		case tk.isKeyword("and"):
-			if between {
-				between = false
-			} else {
-				conj = append(conj, [2]int{start, i})
-				start = i + 1
-			}
-		}
-	}
-	conj = append(conj, [2]int{start, end})
-	if whole {
-		conj = [][2]int{{k + 1, end}}
-	}
+	conj, _, end := whereClause(t.toks, k+1)
 	var parts []string
 	for _, c := range conj {
 		if s, ok := t.onColumns(name, c[0], c[1]); ok {
