@@ -129,28 +129,8 @@ func compatOracles() map[string]func(evs []*fxEvent) [][]string {
 				func(e *fxEvent) []string { return []string{e.User.ARN, e.TLS} })
 			return limit(sortRows(rows, -3, 0, 1), 5)
 		},
-		"05_docs_s3_objects_unnest": func(evs []*fxEvent) [][]string {
-			var rows [][]string
-			for _, e := range byTime(evs) {
-				for _, r := range e.Resources {
-					if e.Source == "s3.amazonaws.com" && r.Type == "AWS::S3::Object" {
-						rows = append(rows, []string{e.Name, r.ARN, r.Type})
-					}
-				}
-			}
-			return rows
-		},
-		"56_trino_unnest_row_fields": func(evs []*fxEvent) [][]string {
-			var rows [][]string
-			for _, e := range byTime(evs) {
-				for _, r := range e.Resources {
-					if e.Source == "s3.amazonaws.com" && r.Type == "AWS::S3::Object" {
-						rows = append(rows, []string{e.Name, r.ARN, r.Type})
-					}
-				}
-			}
-			return rows
-		},
+		"05_docs_s3_objects_unnest":  s3ObjectResources,
+		"56_trino_unnest_row_fields": s3ObjectResources,
 		"06_docs_insights": func(evs []*fxEvent) [][]string {
 			return rowsOf(where(evs, func(e *fxEvent) bool { return e.Type == "AwsCloudTrailInsight" }), func(e *fxEvent) []string {
 				return []string{e.eventTime(), e.Source, e.Name, e.Type}
@@ -528,4 +508,18 @@ func compatOracles() map[string]func(evs []*fxEvent) [][]string {
 			return [][]string{{itoa(len(where(evs, func(e *fxEvent) bool { return e.Account == acctProd && e.Region == "eu-west-1" })))}}
 		},
 	}
+}
+
+// s3ObjectResources is the name, ARN and type of each S3 object that S3
+// events name in their resources, by time (compat cases 05 and 56).
+func s3ObjectResources(evs []*fxEvent) [][]string {
+	var rows [][]string
+	for _, e := range byTime(evs) {
+		for _, r := range e.Resources {
+			if e.Source == "s3.amazonaws.com" && r.Type == "AWS::S3::Object" {
+				rows = append(rows, []string{e.Name, r.ARN, r.Type})
+			}
+		}
+	}
+	return rows
 }

@@ -410,32 +410,9 @@ func (t *translator) logsUnnest(logs, hi int) (int, string, bool) {
 	default:
 		return 0, "", false
 	}
-	k = t.next(end + 1)
-	if t.tok(k).isKeyword("with") {
-		return 0, "", false // WITH ORDINALITY: use the view as it is
-	}
-	if t.tok(k).isKeyword("as") {
-		k = t.next(k + 1)
-	}
-	if t.tok(k).kind != tokIdent && t.tok(k).kind != tokQIdent {
-		return 0, "", false
-	}
-	tname := k
-	k = t.next(k + 1)
-	if !t.tok(k).is("(") {
-		return 0, "", false
-	}
-	cend := t.closeParen(k)
-	if cend < 0 || cend >= hi {
-		return 0, "", false
-	}
-	var cols []int
-	for a := k + 1; a < cend; a++ {
-		if t.toks[a].kind == tokIdent || t.toks[a].kind == tokQIdent {
-			cols = append(cols, a)
-		} else if t.toks[a].kind != tokSpace && !t.toks[a].is(",") {
-			return 0, "", false
-		}
+	tname, cols, cend, ok := t.unnestAlias(end, hi)
+	if !ok {
+		return 0, "", false // WITH ORDINALITY, say: use the view as it is
 	}
 	if len(cols) != 1 {
 		return 0, "", false
@@ -609,31 +586,13 @@ func (t *translator) unnestColumns(i, hi int) (int, string, bool) {
 	if end < 0 || end >= hi {
 		return 0, "", false
 	}
-	k := t.next(end + 1)
-	if t.tok(k).isKeyword("as") {
-		k = t.next(k + 1)
-	}
-	if t.tok(k).kind != tokIdent && t.tok(k).kind != tokQIdent || t.tok(k).isKeyword("with") {
+	alias, idx, rp, ok := t.unnestAlias(end, hi)
+	if !ok {
 		return 0, "", false // no alias, or WITH ORDINALITY: leave it to DuckDB
 	}
-	alias := k
-	lp := t.next(alias + 1)
-	if !t.tok(lp).is("(") {
-		return 0, "", false
-	}
-	rp := t.closeParen(lp)
-	if rp < 0 || rp >= hi {
-		return 0, "", false
-	}
-	var cols []string
-	for a := lp + 1; a < rp; a++ {
-		switch tk := t.toks[a]; {
-		case tk.kind == tokIdent || tk.kind == tokQIdent:
-			cols = append(cols, tk.text)
-		case tk.kind == tokSpace || tk.is(","):
-		default:
-			return 0, "", false
-		}
+	cols := make([]string, len(idx))
+	for n, a := range idx {
+		cols[n] = t.toks[a].text
 	}
 	c := &call{t: t}
 	c.split(open, end)
@@ -652,6 +611,40 @@ func (t *translator) unnestColumns(i, hi int) (int, string, bool) {
 		return rp + 1, "", true
 	}
 	return rp + 1, "(SELECT " + strings.Join(sel, ", ") + ") AS " + t.toks[alias].text + " (" + strings.Join(cols, ", ") + ")", true
+}
+
+// unnestAlias reads what follows the parenthesis that closes an UNNEST
+// call at end: [AS] alias (column, ...). It returns the indexes of the
+// alias, of the column names and of the closing parenthesis; false for
+// anything else (WITH ORDINALITY among it).
+func (t *translator) unnestAlias(end, hi int) (alias int, cols []int, cend int, ok bool) {
+	k := t.next(end + 1)
+	if t.tok(k).isKeyword("with") {
+		return 0, nil, 0, false
+	}
+	if t.tok(k).isKeyword("as") {
+		k = t.next(k + 1)
+	}
+	if t.tok(k).kind != tokIdent && t.tok(k).kind != tokQIdent {
+		return 0, nil, 0, false
+	}
+	alias = k
+	k = t.next(k + 1)
+	if !t.tok(k).is("(") {
+		return 0, nil, 0, false
+	}
+	cend = t.closeParen(k)
+	if cend < 0 || cend >= hi {
+		return 0, nil, 0, false
+	}
+	for a := k + 1; a < cend; a++ {
+		if t.toks[a].kind == tokIdent || t.toks[a].kind == tokQIdent {
+			cols = append(cols, a)
+		} else if t.toks[a].kind != tokSpace && !t.toks[a].is(",") {
+			return 0, nil, 0, false
+		}
+	}
+	return alias, cols, cend, true
 }
 
 // call is one function call being translated.
