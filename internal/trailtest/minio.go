@@ -319,12 +319,18 @@ func (m *MinIO) RestrictedCredentials(t testing.TB, policy string) aws.Credentia
 		BaseEndpoint: aws.String(m.Endpoint),
 		Credentials:  m.Credentials(),
 	})
-	out, err := c.AssumeRole(context.Background(), &sts.AssumeRoleInput{
+	in := &sts.AssumeRoleInput{
 		RoleArn:         aws.String("arn:xxx:xxx:xxx:xxxx"),
 		RoleSessionName: aws.String("trailsql-test"),
 		Policy:          aws.String(policy),
 		DurationSeconds: aws.Int32(3600),
-	})
+	}
+	out, err := c.AssumeRole(context.Background(), in)
+	// MinIO answers ready before its IAM subsystem is: wait for it.
+	for deadline := time.Now().Add(30 * time.Second); err != nil && strings.Contains(err.Error(), "Server not initialized") && time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+		out, err = c.AssumeRole(context.Background(), in)
+	}
 	if err != nil {
 		t.Fatalf("cannot get restricted credentials from minio: %v", err)
 	}
