@@ -25,7 +25,11 @@ func newCompactCmd(f *Factory, runF func(context.Context, *Factory, *CompactOpti
 file sorted by event time. Ingest does this by itself for the partitions it
 writes (N = 8); run it to tidy a whole lake. Readers see either the old
 files or the new one, and an interrupted compaction is finished or undone
-by the next command that opens the lake.`,
+by the next command that opens the lake.
+
+It also rebuilds the token index and summary (the _*.tokens file beside each
+data file) of files that have none or one written by an older trailsql, so
+that queries can skip those files by identifier and by time.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if opts.MaxFiles < 1 {
@@ -55,6 +59,7 @@ func runCompact(ctx context.Context, f *Factory, opts *CompactOptions) error {
 		return fmt.Errorf("cannot list partitions of %s: %w", dir, err)
 	}
 	var total lake.CompactStats
+	reindexed := 0
 	for _, p := range parts {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -67,8 +72,16 @@ func runCompact(ctx context.Context, f *Factory, opts *CompactOptions) error {
 		total.FilesBefore += s.FilesBefore
 		total.FilesAfter += s.FilesAfter
 		total.Events += s.Events
+		n, err := lk.Reindex(p)
+		if err != nil {
+			return err
+		}
+		reindexed += n
 	}
 	fmt.Fprintf(f.IO.Out, "compacted %d of %d partitions: %d files into %d (%s)\n",
 		total.Partitions, len(parts), total.FilesBefore, total.FilesAfter, f.Now().Sub(start).Round(time.Millisecond))
+	if reindexed > 0 {
+		fmt.Fprintf(f.IO.Out, "rebuilt the index of %d files written by an older trailsql\n", reindexed)
+	}
 	return nil
 }

@@ -293,3 +293,74 @@ func writeSynced(path string, data []byte) error {
 	}
 	return f.Close()
 }
+
+// Reindex rebuilds the sidecar (token index and summary, see package
+// needle) of each data file of partition p that has none, a damaged one,
+// or one of an older format without a summary, and returns how many it
+// rebuilt. A lake written by an older trailsql gets what queries need to
+// prune by time.
+func (l *Lake) Reindex(p cloudtrail.Partition) (int, error) {
+	files, err := l.DataFiles(p)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, f := range files {
+		if currentSidecar(f) {
+			continue
+		}
+		ix, err := indexFile(f)
+		if err != nil {
+			return n, err
+		}
+		if err := l.writeSidecar(f, ix.Encode()); err != nil {
+			return n, err
+		}
+		n++
+	}
+	if n > 0 {
+		if err := syncDir(l.PartitionDir(p)); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// currentSidecar reports whether the data file path has a readable sidecar
+// of the current format.
+func currentSidecar(path string) bool {
+	f, err := os.Open(needle.SidecarPath(path))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	sc, err := needle.Open(f, info.Size())
+	if err != nil {
+		return false
+	}
+	_, ok := sc.Summary()
+	return ok
+}
+
+// indexFile reads the events of a data file, streaming, into a new index.
+func indexFile(path string) (*needle.Builder, error) {
+	c, err := openCursor(path)
+	if err != nil {
+		return nil, err
+	}
+	defer c.close()
+	ix := needle.NewBuilder(int(c.r.NumRows()))
+	for {
+		if err := c.advance(); err != nil {
+			return nil, err
+		}
+		if c.cur == nil {
+			return ix, nil
+		}
+		ix.AddEvent(c.cur)
+	}
+}

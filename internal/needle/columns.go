@@ -51,8 +51,10 @@ var columns = map[string]Kind{
 // dot separated, e.g. "useridentity.arn").
 func ColumnKind(path string) Kind { return columns[path] }
 
-// AddEvent adds the tokens of e's indexed columns to b.
+// AddEvent adds the tokens of e's indexed columns to b, and e to the
+// summary.
 func (b *Builder) AddEvent(e *cloudtrail.Event) {
+	b.sum.add(e)
 	EachValue(e, func(path, v string) {
 		switch columns[path] {
 		case ID:

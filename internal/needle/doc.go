@@ -47,4 +47,9 @@
 // data file appears. Queries read only the header and the 32-byte blocks
 // that their keys fall in. A data file without a readable sidecar is
 // always read.
+//
+// The sidecar also holds a Summary of its data file: the number of
+// records and the range of their eventTime text. A query for the newest
+// (or oldest) N events uses it to read only the files whose range can hold
+// them. Sidecars of format 3, written before summaries, are still read.
 package needle

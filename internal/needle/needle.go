@@ -1,6 +1,7 @@
 package needle
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -104,6 +105,7 @@ type Builder struct {
 	bloom []uint32
 	shift uint                // 64 - log2(blocks)
 	seen  map[string]struct{} // short text values already added
+	sum   summarizer          // what AddEvent saw of the records
 }
 
 // keysPerRecord is the number of keys a record is expected to add at most
@@ -182,11 +184,21 @@ func (b *Builder) AddID(s string) {
 const bitsPerKey = 10
 
 // magic starts every sidecar; its last byte is the format version.
-const magic = "TSQLTOK3"
+// Version 4 added the summary; version 3 sidecars are still read (they
+// have none).
+const (
+	magic   = "TSQLTOK4"
+	magicV3 = "TSQLTOK3"
+)
 
-// headerLen is the length of a sidecar's header: the magic and the number
-// of bloom filter blocks (uint64, little endian; a power of two).
-const headerLen = len(magic) + 8
+// headerLen is the length of the fixed part of a sidecar's header: the
+// magic, the number of bloom filter blocks (uint64, little endian; a power
+// of two) and the length of the summary that follows (uint32). Version 3
+// has no summary length.
+const (
+	headerLen   = len(magic) + 8 + 4
+	headerLenV3 = len(magicV3) + 8
+)
 
 // Keys estimates how many distinct keys were added, from how full the
 // filter is (each key sets 8 bits).
@@ -203,9 +215,10 @@ func (b *Builder) Keys() int {
 }
 
 // Encode returns the index as the bytes of a sidecar file: the header, the
-// bloom filter's blocks (8 uint32 little endian each), and a CRC-32
-// (Castagnoli) of everything before it. The filter is folded to the
-// smallest power-of-two size with at least bitsPerKey bits per key.
+// summary of the records that AddEvent saw, the bloom filter's blocks (8
+// uint32 little endian each), and a CRC-32 (Castagnoli) of everything
+// before it. The filter is folded to the smallest power-of-two size with
+// at least bitsPerKey bits per key.
 func (b *Builder) Encode() []byte {
 	want := nextPow2((b.Keys()*bitsPerKey + 255) / 256)
 	bloom := b.bloom
@@ -218,9 +231,12 @@ func (b *Builder) Encode() []byte {
 		}
 		bloom = half
 	}
-	out := make([]byte, 0, headerLen+len(bloom)*4+4)
+	sum := b.sum.summary().encode()
+	out := make([]byte, 0, headerLen+len(sum)+len(bloom)*4+4)
 	out = append(out, magic...)
 	out = binary.LittleEndian.AppendUint64(out, uint64(len(bloom)/8))
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(sum)))
+	out = append(out, sum...)
 	for _, w := range bloom {
 		out = binary.LittleEndian.AppendUint32(out, w)
 	}
@@ -231,16 +247,15 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Verify checks a whole sidecar file's bytes, checksum included.
 func Verify(data []byte) error {
-	if len(data) < headerLen+4 || string(data[:len(magic)]) != magic {
+	if len(data) < 4 {
 		return errors.New("not a trailsql token index")
 	}
 	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if _, err := Open(bytes.NewReader(data), int64(len(data))); err != nil {
+		return err
+	}
 	if crc32.Checksum(body, castagnoli) != sum {
 		return errors.New("token index is damaged (checksum mismatch)")
-	}
-	n := binary.LittleEndian.Uint64(body[len(magic):])
-	if n == 0 || n&(n-1) != 0 || n > uint64(len(body)) || uint64(headerLen)+n*32 != uint64(len(body)) {
-		return fmt.Errorf("token index is damaged (%d blocks in %d bytes)", n, len(body))
 	}
 	return nil
 }
@@ -248,25 +263,60 @@ func Verify(data []byte) error {
 // Sidecar is an open token index. It reads only the bloom filter blocks
 // that a question needs.
 type Sidecar struct {
-	r     io.ReaderAt
-	shift uint
+	r       io.ReaderAt
+	shift   uint
+	blocks  int64 // offset of the first block
+	summary Summary
+	hasSum  bool
 }
 
 // Open reads the header of the token index in r, whose size is size.
 func Open(r io.ReaderAt, size int64) (*Sidecar, error) {
 	var h [headerLen]byte
-	if _, err := r.ReadAt(h[:], 0); err != nil {
+	if size < int64(headerLenV3) {
+		return nil, errors.New("not a trailsql token index")
+	}
+	if _, err := r.ReadAt(h[:headerLenV3], 0); err != nil {
 		return nil, fmt.Errorf("cannot read token index: %w", err)
 	}
-	if string(h[:len(magic)]) != magic {
+	sc := &Sidecar{r: r, blocks: int64(headerLenV3)}
+	switch string(h[:len(magic)]) {
+	case magicV3:
+	case magic:
+		if size < int64(headerLen) {
+			return nil, errors.New("token index is damaged (truncated header)")
+		}
+		if _, err := r.ReadAt(h[headerLenV3:], int64(headerLenV3)); err != nil {
+			return nil, fmt.Errorf("cannot read token index: %w", err)
+		}
+		n := binary.LittleEndian.Uint32(h[headerLenV3:])
+		if n > maxSummaryLen || int64(headerLen)+int64(n) > size {
+			return nil, fmt.Errorf("token index is damaged (summary of %d bytes)", n)
+		}
+		buf := make([]byte, n)
+		if _, err := r.ReadAt(buf, int64(headerLen)); err != nil {
+			return nil, fmt.Errorf("cannot read token index: %w", err)
+		}
+		s, err := decodeSummary(buf)
+		if err != nil {
+			return nil, err
+		}
+		sc.summary, sc.hasSum = s, true
+		sc.blocks = int64(headerLen) + int64(n)
+	default:
 		return nil, errors.New("not a trailsql token index")
 	}
 	n := binary.LittleEndian.Uint64(h[len(magic):])
-	if n == 0 || n&(n-1) != 0 || n > uint64(size) || uint64(headerLen)+n*32+4 != uint64(size) {
+	if n == 0 || n&(n-1) != 0 || n > uint64(size) || uint64(sc.blocks)+n*32+4 != uint64(size) {
 		return nil, fmt.Errorf("token index is damaged (%d blocks in %d bytes)", n, size)
 	}
-	return &Sidecar{r: r, shift: shiftFor(int(n))}, nil
+	sc.shift = shiftFor(int(n))
+	return sc, nil
 }
+
+// Summary returns what the index says about its data file's records, and
+// false when it says nothing (an index written before summaries were).
+func (s *Sidecar) Summary() (Summary, bool) { return s.summary, s.hasSum }
 
 // MayHave reports whether the file may have every key of p (false:
 // certainly not). An empty probe is always true; so is a block that
@@ -275,7 +325,7 @@ func (s *Sidecar) MayHave(p Probe) bool {
 	var blk [32]byte
 	for _, h := range p {
 		i := h >> s.shift
-		if _, err := s.r.ReadAt(blk[:], int64(headerLen)+int64(i)*32); err != nil {
+		if _, err := s.r.ReadAt(blk[:], s.blocks+int64(i)*32); err != nil {
 			return true
 		}
 		var words [8]uint32

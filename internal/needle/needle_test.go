@@ -360,6 +360,8 @@ func TestSidecarPath(t *testing.T) {
 	}
 }
 
+var fuzzTime = "2019-09-30T10:00:00Z"
+
 // FuzzOpen checks that damaged or hostile sidecar files are refused or
 // read without panics.
 func FuzzOpen(f *testing.F) {
@@ -367,6 +369,8 @@ func FuzzOpen(f *testing.F) {
 	b.AddText("sg-0ecc76ac9b16d1e14 arn:aws:iam::123456789012:user/alice")
 	f.Add(b.Encode())
 	f.Add([]byte(magic))
+	b.AddEvent(&cloudtrail.Event{EventTime: &fuzzTime})
+	f.Add(b.Encode())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		Verify(data)
 		sc, err := Open(bytes.NewReader(data), int64(len(data)))
@@ -375,6 +379,9 @@ func FuzzOpen(f *testing.F) {
 		}
 		sc.MayHave(EqualProbe("sg-0ecc76ac9b16d1e14"))
 		sc.MayHave(LikeProbe("%user/alice%"))
+		if s, ok := sc.Summary(); ok && (s.Timed > s.Rows || s.Ranged && s.Timed > 0 && s.MinTime > s.MaxTime) {
+			t.Errorf("Open accepted an impossible summary %+v", s)
+		}
 	})
 }
 

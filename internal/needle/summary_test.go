@@ -1,0 +1,71 @@
+package needle
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"strings"
+	"testing"
+
+	"github.com/trailsql/trailsql/internal/cloudtrail"
+)
+
+func TestSummary(t *testing.T) {
+	str := func(s string) *string { return &s }
+	long := "2019-" + strings.Repeat("9", maxTimeLen)
+	for _, tc := range []struct {
+		name  string
+		times []*string
+		want  Summary
+	}{
+		{"none", nil, Summary{Ranged: true}},
+		{"all null", []*string{nil, nil}, Summary{Rows: 2, Ranged: true}},
+		{"one", []*string{str("2019-09-30T10:00:00Z")}, Summary{Rows: 1, Timed: 1, Ranged: true, MinTime: "2019-09-30T10:00:00Z", MaxTime: "2019-09-30T10:00:00Z"}},
+		{"byte order", []*string{str("2019-09-30T10:00:00Z"), nil, str("2019-09-30T09:00:00.5Z"), str("garbage"), str("2019-09-30 11:00:00")},
+			Summary{Rows: 5, Timed: 4, Ranged: true, MinTime: "2019-09-30 11:00:00", MaxTime: "garbage"}},
+		{"too long", []*string{str("2019-09-30T10:00:00Z"), str(long)}, Summary{Rows: 2, Timed: 2}},
+		{"too long first", []*string{str(long), str("2019-09-30T10:00:00Z")}, Summary{Rows: 2, Timed: 2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := NewBuilder(len(tc.times))
+			for _, tm := range tc.times {
+				b.AddEvent(&cloudtrail.Event{EventTime: tm})
+			}
+			got, ok := open(t, b).Summary()
+			if !ok {
+				t.Fatal("no summary")
+			}
+			if got != tc.want {
+				t.Errorf("summary = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestVersion3 checks that a sidecar written before summaries existed is
+// still read: its tokens answer, and it has no summary.
+func TestVersion3(t *testing.T) {
+	b := NewBuilder(10)
+	b.AddText("sg-0ecc76ac9b16d1e14")
+	v4 := b.Encode()
+	n := binary.LittleEndian.Uint32(v4[headerLenV3:])
+	v3 := append([]byte(magicV3), v4[len(magic):headerLenV3]...)
+	v3 = append(v3, v4[headerLen+int(n):len(v4)-4]...)
+	v3 = binary.LittleEndian.AppendUint32(v3, crc32.Checksum(v3, castagnoli))
+	if err := Verify(v3); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Open(bytes.NewReader(v3), int64(len(v3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := sc.Summary(); ok {
+		t.Error("a version 3 sidecar has a summary")
+	}
+	if !sc.MayHave(EqualProbe("sg-0ecc76ac9b16d1e14")) {
+		t.Error("a version 3 sidecar lost its token")
+	}
+	if sc.MayHave(EqualProbe("sg-0000000000000000x")) && sc.MayHave(EqualProbe("i-0123456789abcdef0")) && sc.MayHave(EqualProbe("AKIAIOSFODNN7EXAMPLE")) {
+		t.Error("a version 3 sidecar has every token: blocks misread")
+	}
+}
