@@ -111,7 +111,8 @@ type Engine struct {
 
 	sizes colSizes // the column sizes of the lake's files
 
-	noPrune bool // tests: run every query over the whole views
+	noPrune  bool  // tests: run every query over the whole views
+	topBatch int64 // tests: the rows a first top-N probe reads (0: the default)
 }
 
 // Open opens the lake at lakeDir for querying: it starts an in-memory
@@ -362,7 +363,11 @@ func (e *Engine) run(ctx context.Context, c *sql.Conn, query string, args []any,
 	st := e.snapshot()
 	pruned, lists := text, [][]dataFile(nil)
 	if !e.noPrune {
-		pruned, lists = pruneQuery(text, st)
+		probe := func(ctx context.Context, q string) (n int64, v sql.NullString, err error) {
+			err = c.QueryRowContext(ctx, q).Scan(&n, &v)
+			return n, v, err
+		}
+		pruned, lists = pruneQuery(ctx, text, pruner{st: st, probe: probe, batch: e.topBatch})
 	}
 	ran := ""
 	err = c.Raw(func(dc any) error {

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"context"
 	"os"
 	"strings"
 
@@ -39,7 +40,8 @@ type tableRef struct {
 	view  string // the table, lower case
 	alias bool   // an alias follows the name
 	conds []condition
-	orTop bool // the WHERE clause has OR (or CASE) at its top level: no conditions
+	orTop bool     // the WHERE clause has OR (or CASE) at its top level: no conditions
+	top   *topSpec // the SELECT's ORDER BY eventtime ... LIMIT, if top-N pruning serves it
 }
 
 // sqlKeywords are words that end a FROM item instead of naming an alias.
@@ -119,13 +121,37 @@ func findTableRefs(toks []token, tables map[string]string) []tableRef {
 		}
 		ref.alias = alias != ""
 		next := tk(j)
+		tail, where, exact, param := len(toks), "", true, false
+		if j < len(nt) {
+			tail = nt[j]
+		}
 		switch {
 		case next.isKeyword("where"):
 			ref.conds, ref.orTop = whereConditions(toks, nt[j]+1, view, alias)
+			conj, _, end := whereClause(toks, nt[j]+1)
+			tail = end
+			var b strings.Builder
+			for _, w := range toks[nt[j]+1 : end] {
+				b.WriteString(w.text)
+				param = param || w.kind == tokParam
+			}
+			where = strings.TrimSpace(b.String())
+			exact = !ref.orTop && len(conj) == len(ref.conds)
+			for _, c := range ref.conds {
+				exact = exact && partitionNames[c.column] && (c.op == "=" || c.op == "in")
+			}
 		case next.kind == tokSpace || next.is(")") || next.is(";") || next.kind == tokIdent && clauseEnd[next.lower()]:
 			// No WHERE clause: only the table's own account prunes.
 		default:
 			continue // a join, a list of tables, a sample: leave it alone
+		}
+		if top := readTop(toks, nt[k-1], tail, view, alias); top != nil {
+			top.where, top.exact, top.param = where, exact, param
+			top.name = quoteIdent(t.name())
+			if ref.alias {
+				top.name = tk(j - 1).text
+			}
+			ref.top = top
 		}
 		refs = append(refs, ref)
 	}
@@ -385,10 +411,18 @@ func partitionValue(f dataFile, col string) string {
 	return f.part.Day
 }
 
+// pruner is what pruneQuery works with.
+type pruner struct {
+	st    *lakeState
+	probe prober // runs the queries that top-N pruning asks (nil: none)
+	batch int64  // the rows a first top-N probe reads (0: the default)
+}
+
 // pruneQuery rewrites text so that each lake table it reads on its own
 // scans only the files that can match, and returns the new text and the
 // file lists it chose (nil when it changed nothing).
-func pruneQuery(text string, st *lakeState) (string, [][]dataFile) {
+func pruneQuery(ctx context.Context, text string, p pruner) (string, [][]dataFile) {
+	st := p.st
 	if len(st.files) == 0 {
 		return text, nil
 	}
@@ -422,14 +456,17 @@ func pruneQuery(text string, st *lakeState) (string, [][]dataFile) {
 				}
 			}
 		}
-		if fl.empty() {
-			continue
-		}
-		var keep []dataFile
-		for _, f := range st.files {
-			if fl.matches(f) {
-				keep = append(keep, f)
+		keep := st.files
+		if !fl.empty() {
+			keep = nil
+			for _, f := range st.files {
+				if fl.matches(f) {
+					keep = append(keep, f)
+				}
 			}
+		}
+		if ref.top != nil && len(keep) > 1 {
+			keep = topFiles(ctx, ref.top, keep, &st.sums, p.probe, p.batch)
 		}
 		if len(keep) == len(st.files) {
 			continue

@@ -30,6 +30,8 @@ type lakeState struct {
 	// noView lists the accounts that have no view of their own, with why.
 	noView map[string]string
 	sig    string
+	// sums caches the summaries of the files' sidecars.
+	sums summaries
 }
 
 // listLake lists the lake's data files, leaving out the files that an

@@ -1,0 +1,428 @@
+package query
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/trailsql/trailsql/internal/needle"
+)
+
+// Top-N pruning: a SELECT that reads one lake table on its own and wants
+// its first rows by event time,
+//
+//	SELECT <columns> FROM cloudtrail [alias] [WHERE ...]
+//	ORDER BY eventtime [ASC|DESC] [, ...] LIMIT n [OFFSET m]
+//
+// needs only the files whose eventtime range (kept in each file's sidecar,
+// see needle.Summary) reaches the (n+m)th row's eventtime, the bound. With
+// no WHERE clause, or one that only names partitions, the summaries give a
+// bound at once (the files with the newest ranges hold n rows). Otherwise
+// pruning runs the query's own WHERE clause and ORDER BY over the files
+// with the newest ranges (a few at first, four times more each round) for
+// the bound, and gives up when that would read half the rows. Either way
+// the query then reads the files whose range reaches the bound: every row
+// that can be among the first n is in them, ties at the bound included,
+// so the answer is that of the whole table.
+//
+// The select list must be plain columns (no aggregate can hide in it),
+// the first sort key eventtime with NULLs last (SQL's default; NULLs
+// cannot then be among the first n when n rows have a time), and a
+// file without a summary is always read.
+//
+// A SELECT with LIMIT and no ORDER BY reads only as many files as hold
+// n+m rows, when its WHERE clause (if any) names partitions only: any n
+// rows are its answer.
+
+// maxTopN is the largest LIMIT that top-N pruning serves; a larger one is
+// not a question about the newest events.
+const maxTopN = 100_000
+
+// topSpec is the ORDER BY and LIMIT of a SELECT that reads one lake table.
+type topSpec struct {
+	n     int64  // LIMIT + OFFSET
+	order bool   // ORDER BY eventtime comes first; false: LIMIT alone
+	desc  bool   // the order is descending
+	key   string // the first sort key, as written
+	name  string // what the table is called in the query: its alias or its name, as written
+	where string // the WHERE clause's condition, as written ("": none)
+	exact bool   // the WHERE clause (if any) is partition conditions that pruning answers exactly
+	param bool   // the WHERE clause has a parameter
+}
+
+// readTop reads the ORDER BY ... LIMIT that follows a lake table's FROM
+// item (and WHERE clause) at toks[tail], for the SELECT whose FROM keyword
+// is toks[from]. It returns nil when the SELECT is not one that top-N
+// pruning serves.
+func readTop(toks []token, from, tail int, view, alias string) *topSpec {
+	if !plainSelect(toks, from) {
+		return nil
+	}
+	var t []token
+	depth := 0
+	for i := tail; i < len(toks); i++ {
+		k := toks[i]
+		if k.kind == tokSpace {
+			continue
+		}
+		if k.is("(") || k.is("[") {
+			depth++
+		} else if k.is(")") || k.is("]") {
+			depth--
+		}
+		if depth < 0 || depth == 0 && k.is(";") {
+			break
+		}
+		t = append(t, k)
+	}
+	spec := &topSpec{}
+	p := 0
+	if p+1 < len(t) && t[p].isKeyword("order") && t[p+1].isKeyword("by") {
+		p += 2
+		q := p
+		for q < len(t) && isName(t[q]) {
+			q++
+			if q < len(t) && t[q].is(".") {
+				q++
+				continue
+			}
+			break
+		}
+		if !isEventTime(t[p:q], view, alias) {
+			return nil
+		}
+		var b strings.Builder
+		for _, k := range t[p:q] {
+			b.WriteString(k.text)
+		}
+		spec.order, spec.key, p = true, b.String(), q
+		switch {
+		case p < len(t) && t[p].isKeyword("desc"):
+			spec.desc = true
+			p++
+		case p < len(t) && t[p].isKeyword("asc"):
+			p++
+		}
+		if p+1 < len(t) && t[p].isKeyword("nulls") {
+			if !t[p+1].isKeyword("last") {
+				return nil
+			}
+			p += 2
+		}
+		if p < len(t) && t[p].is(",") {
+			// Later keys only order the rows that tie on eventtime, all of
+			// which the bound keeps.
+			for d := 0; p < len(t) && !(d == 0 && t[p].isKeyword("limit")); p++ {
+				if t[p].is("(") || t[p].is("[") {
+					d++
+				} else if t[p].is(")") || t[p].is("]") {
+					d--
+				}
+			}
+		}
+	}
+	if p+1 >= len(t) || !t[p].isKeyword("limit") {
+		return nil
+	}
+	n, ok := limitValue(t[p+1])
+	if !ok {
+		return nil
+	}
+	p += 2
+	if p+1 < len(t) && t[p].isKeyword("offset") {
+		m, ok := limitValue(t[p+1])
+		if !ok {
+			return nil
+		}
+		n += m
+		p += 2
+	}
+	if p != len(t) || n > maxTopN {
+		return nil
+	}
+	spec.n = n
+	return spec
+}
+
+func isName(t token) bool { return t.kind == tokIdent || t.kind == tokQIdent }
+
+func limitValue(t token) (int64, bool) {
+	if t.kind != tokNumber {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(t.text, 10, 64)
+	return n, err == nil && n >= 0 && n <= maxTopN
+}
+
+// isEventTime reports whether the path of names k is the eventtime column
+// (bare, or qualified by the table's name or alias).
+func isEventTime(k []token, view, alias string) bool {
+	var names []string
+	for i, t := range k {
+		if i%2 == 1 {
+			continue // a dot
+		}
+		names = append(names, strings.ToLower(t.name()))
+	}
+	switch len(names) {
+	case 1:
+		return names[0] == "eventtime"
+	case 2:
+		q := names[0]
+		return names[1] == "eventtime" && (alias != "" && q == alias || alias == "" && q == view)
+	}
+	return false
+}
+
+// plainSelect reports whether the SELECT whose FROM keyword is toks[from]
+// selects plain columns only: *, t.*, and column paths with or without an
+// alias, and is not the later part of a set operation (UNION, EXCEPT,
+// INTERSECT), whose ORDER BY and LIMIT are the whole operation's. Anything
+// else (a function could be an aggregate, DISTINCT changes the rows) is
+// not served.
+func plainSelect(toks []token, from int) bool {
+	depth, i := 0, from-1
+	for ; i >= 0; i-- {
+		t := toks[i]
+		if t.is(")") || t.is("]") {
+			depth++
+		} else if t.is("(") || t.is("[") {
+			if depth--; depth < 0 {
+				return false
+			}
+		}
+		if depth == 0 && t.isKeyword("select") {
+			break
+		}
+	}
+	if i < 0 {
+		return false
+	}
+	for j := i - 1; j >= 0; j-- {
+		// The later SELECT of a set operation: its ORDER BY and LIMIT are
+		// the whole operation's.
+		if t := toks[j]; t.kind != tokSpace {
+			switch t.lower() {
+			case "union", "all", "distinct", "except", "intersect", "name":
+				return false
+			}
+			break
+		}
+	}
+	var item []token
+	for _, t := range append(toks[i+1:from:from], token{kind: tokOp, text: ","}) {
+		switch {
+		case t.kind == tokSpace:
+		case t.is(","):
+			if !plainItem(item) {
+				return false
+			}
+			item = item[:0]
+		default:
+			item = append(item, t)
+		}
+	}
+	return true
+}
+
+// plainItem reports whether one select item is *, a column path, or
+// either with an alias.
+func plainItem(it []token) bool {
+	if len(it) == 0 || it[0].isKeyword("distinct") || it[0].isKeyword("all") {
+		return false
+	}
+	n := 0
+	for {
+		if n < len(it) && it[n].is("*") {
+			n++
+			break
+		}
+		if n >= len(it) || !isName(it[n]) {
+			return false
+		}
+		n++
+		if n < len(it) && it[n].is(".") {
+			n++
+			continue
+		}
+		break
+	}
+	rest := it[n:]
+	switch {
+	case len(rest) == 0:
+		return true
+	case len(rest) == 1:
+		return rest[0].kind == tokQIdent || rest[0].kind == tokIdent && !sqlKeywords[rest[0].lower()] && !rest[0].isKeyword("from")
+	case len(rest) == 2:
+		return rest[0].isKeyword("as") && isName(rest[1])
+	}
+	return false
+}
+
+// prober runs a query that returns one row: a count and a VARCHAR.
+type prober func(ctx context.Context, query string) (n int64, v sql.NullString, err error)
+
+// summaries caches the sidecar summaries of a lake's files (they do not
+// change: a data file is written once).
+type summaries struct {
+	mu sync.Mutex
+	m  map[string]fileSummary
+}
+
+type fileSummary struct {
+	s  needle.Summary
+	ok bool // the file has a summary that bounds its times
+}
+
+func (c *summaries) get(f dataFile) fileSummary {
+	c.mu.Lock()
+	fs, hit := c.m[f.path]
+	c.mu.Unlock()
+	if hit {
+		return fs
+	}
+	if sc, done := openSidecar(f); sc != nil {
+		fs.s, fs.ok = sc.Summary()
+		fs.ok = fs.ok && (fs.s.Ranged || fs.s.Timed == 0)
+		done()
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]fileSummary{}
+	}
+	c.m[f.path] = fs
+	c.mu.Unlock()
+	return fs
+}
+
+// minBatch is the number of rows that the first probe of top-N pruning
+// reads at least.
+const minBatch = 128 * 1024
+
+// topFiles returns the files of cands that the top-N query spec needs.
+// The first probe reads batch rows (0: 64 per row wanted, at least
+// minBatch).
+func topFiles(ctx context.Context, spec *topSpec, cands []dataFile, sums *summaries, probe prober, batch int64) []dataFile {
+	if spec.param || spec.n == 0 || !spec.order && !spec.exact {
+		return cands
+	}
+	if !spec.order {
+		var keep []dataFile
+		rows := int64(0)
+		for _, f := range cands {
+			if rows >= spec.n {
+				break
+			}
+			keep = append(keep, f)
+			if s := sums.get(f); s.ok {
+				rows += s.s.Rows
+			}
+		}
+		return keep
+	}
+	// The files that may hold the first rows come first: unknown ranges,
+	// then by the newest (oldest) time they hold.
+	type ranked struct {
+		f dataFile
+		s fileSummary
+	}
+	var unknown []dataFile
+	var known []ranked
+	total := int64(0)
+	for _, f := range cands {
+		s := sums.get(f)
+		switch {
+		case !s.ok:
+			unknown = append(unknown, f)
+		case s.s.Timed > 0:
+			known = append(known, ranked{f, s})
+			total += s.s.Timed
+		}
+	}
+	if len(known) == 0 || len(unknown) > len(cands)/4 {
+		return cands
+	}
+	first := func(r ranked) string {
+		if spec.desc {
+			return r.s.s.MaxTime
+		}
+		return r.s.s.MinTime
+	}
+	slices.SortStableFunc(known, func(a, b ranked) int {
+		if spec.desc {
+			return cmp.Compare(first(b), first(a))
+		}
+		return cmp.Compare(first(a), first(b))
+	})
+	// reaches reports whether a file's range reaches the bound.
+	reaches := func(r ranked, bound string) bool {
+		if spec.desc {
+			return r.s.s.MaxTime >= bound
+		}
+		return r.s.s.MinTime <= bound
+	}
+	keepFor := func(bound string) []dataFile {
+		keep := slices.Clone(unknown)
+		for _, r := range known {
+			if reaches(r, bound) {
+				keep = append(keep, r.f)
+			}
+		}
+		return keep
+	}
+	if spec.where == "" || spec.exact {
+		// Every row counts: the first files in order that hold n timed
+		// rows give the bound, their least (greatest) time.
+		rows, bound := int64(0), ""
+		for i, r := range known {
+			last := r.s.s.MinTime
+			if !spec.desc {
+				last = r.s.s.MaxTime
+			}
+			if i == 0 || spec.desc && last < bound || !spec.desc && last > bound {
+				bound = last
+			}
+			if rows += r.s.s.Timed; rows >= spec.n {
+				return keepFor(bound)
+			}
+		}
+		return cands
+	}
+	if probe == nil {
+		return cands
+	}
+	agg, dir := "min", "DESC"
+	if !spec.desc {
+		agg, dir = "max", "ASC"
+	}
+	target := batch
+	if batch == 0 {
+		target = max(64*spec.n, minBatch)
+	}
+	for target < total/2 {
+		batch := slices.Clone(unknown)
+		rows := int64(0)
+		for _, r := range known {
+			if rows >= target {
+				break
+			}
+			batch = append(batch, r.f)
+			rows += r.s.s.Timed
+		}
+		q := "SELECT count(k), " + agg + "(k) FROM (SELECT " + spec.key + " AS k FROM (" + sourceSQL(batch) + ") AS " + spec.name +
+			" WHERE " + spec.where + " ORDER BY " + spec.key + " " + dir + " NULLS LAST LIMIT " + strconv.FormatInt(spec.n, 10) + ")"
+		n, bound, err := probe(ctx, q)
+		if err != nil {
+			return cands
+		}
+		if n >= spec.n && bound.Valid {
+			return keepFor(bound.String)
+		}
+		target *= 4
+	}
+	return cands
+}

@@ -1,0 +1,185 @@
+package query
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/trailsql/trailsql/internal/needle"
+)
+
+func TestReadTop(t *testing.T) {
+	tables := map[string]string{"cloudtrail": "", "cloudtrail_logs": ""}
+	for _, tc := range []struct {
+		sql  string
+		want string // the spec of the first reference; "" for none
+	}{
+		{"SELECT * FROM cloudtrail ORDER BY eventtime DESC LIMIT 10", `n=10 order desc key=eventtime name="cloudtrail" exact`},
+		{"SELECT * FROM cloudtrail c WHERE c.eventname = 'x' ORDER BY c.eventtime LIMIT 5 OFFSET 2", `n=7 order asc key=c.eventtime name=c where="c.eventname = 'x'"`},
+		{"SELECT eventid, useridentity.arn AS who, t.* FROM cloudtrail_logs t WHERE year = '2019' AND day IN ('01', '02') ORDER BY \"eventtime\" DESC NULLS LAST, eventid LIMIT 3",
+			`n=3 order desc key="eventtime" name=t where="year = '2019' AND day IN ('01', '02')" exact`},
+		{"SELECT * FROM cloudtrail WHERE year = '2019' OR eventname = 'x' LIMIT 5", `n=5 name="cloudtrail" where="year = '2019' OR eventname = 'x'"`},
+		{"SELECT * FROM cloudtrail WHERE year = '2019' LIMIT 5", `n=5 name="cloudtrail" where="year = '2019'" exact`},
+		{"SELECT * FROM cloudtrail WHERE eventname = ? ORDER BY eventtime DESC LIMIT 5", `n=5 order desc key=eventtime name="cloudtrail" where="eventname = ?" param`},
+		{"SELECT * FROM (SELECT * FROM cloudtrail WHERE eventsource = 's3' ORDER BY eventtime DESC LIMIT 100) x", `n=100 order desc key=eventtime name="cloudtrail" where="eventsource = 's3'"`},
+		// Not served.
+		{"SELECT * FROM cloudtrail ORDER BY eventtime DESC NULLS FIRST LIMIT 10", ""},
+		{"SELECT * FROM cloudtrail ORDER BY eventid DESC LIMIT 10", ""},
+		{"SELECT * FROM cloudtrail ORDER BY eventtime DESC", ""},
+		{"SELECT * FROM cloudtrail ORDER BY lower(eventtime) DESC LIMIT 1", ""},
+		{"SELECT * FROM cloudtrail x ORDER BY y.eventtime DESC LIMIT 1", ""},
+		{"SELECT count(*) FROM cloudtrail ORDER BY eventtime LIMIT 1", ""},
+		{"SELECT DISTINCT eventname FROM cloudtrail LIMIT 3", ""},
+		{"SELECT eventname FROM cloudtrail GROUP BY eventname LIMIT 3", ""},
+		{"SELECT * FROM cloudtrail ORDER BY eventtime DESC LIMIT 10000000", ""},
+		{"SELECT * FROM cloudtrail ORDER BY eventtime DESC LIMIT 10 UNION ALL SELECT * FROM cloudtrail", ""},
+		{"SELECT * FROM cloudtrail LIMIT ?", ""},
+		{"SELECT * FROM other UNION SELECT * FROM cloudtrail ORDER BY eventtime LIMIT 5", ""},
+		{"SELECT * FROM other UNION ALL SELECT * FROM cloudtrail LIMIT 5", ""},
+		{"SELECT * FROM other UNION ALL (SELECT * FROM cloudtrail LIMIT 5)", `n=5 name="cloudtrail" exact`},
+	} {
+		toks, err := lex(tc.sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if refs := findTableRefs(toks, tables); len(refs) > 0 && refs[0].top != nil {
+			s := refs[0].top
+			got = fmt.Sprintf("n=%d", s.n)
+			if s.order {
+				dir := "asc"
+				if s.desc {
+					dir = "desc"
+				}
+				got += fmt.Sprintf(" order %s key=%s", dir, s.key)
+			}
+			got += " name=" + s.name
+			if s.where != "" {
+				got += fmt.Sprintf(" where=%q", s.where)
+			}
+			if s.exact {
+				got += " exact"
+			}
+			if s.param {
+				got += " param"
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s\n got %s\nwant %s", tc.sql, got, tc.want)
+		}
+	}
+}
+
+// TestTopNSameAnswers runs questions for the first rows by time, and
+// LIMIT alone, with and without pruning: the rows must be the same, and
+// the pruned run must read fewer files where the summaries allow it.
+func TestTopNSameAnswers(t *testing.T) {
+	dir, _ := splitFixtureLake(t)
+	pruned := openLake(t, dir, Options{})
+	pruned.topBatch = 1
+	full := openLake(t, dir, Options{})
+	full.noPrune = true
+	total := len(pruned.snapshot().files)
+	for _, tc := range []struct {
+		sql   string
+		fewer bool // pruning must leave files out
+		count bool // compare the number of rows only (LIMIT alone: any rows)
+	}{
+		{"SELECT eventid, eventtime FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 3", true, false},
+		{"SELECT eventid, eventtime FROM cloudtrail ORDER BY eventtime, eventid LIMIT 3", true, false},
+		{"SELECT eventid, eventtime FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 2 OFFSET 2", true, false},
+		{"SELECT t.eventid, t.eventtime AS at FROM cloudtrail_logs t WHERE t.eventname = 'GetObject' ORDER BY t.eventtime DESC, t.eventid LIMIT 2", true, false},
+		{"SELECT eventid FROM cloudtrail WHERE errorcode IS NOT NULL ORDER BY eventtime ASC, eventid LIMIT 1", true, false},
+		{"SELECT eventid FROM cloudtrail_111122223333 WHERE eventsource = 'ec2.amazonaws.com' ORDER BY eventtime DESC, eventid LIMIT 4", true, false},
+		{"SELECT eventid FROM cloudtrail WHERE year = '2019' ORDER BY eventtime DESC, eventid LIMIT 3", true, false},
+		{"SELECT eventid FROM cloudtrail WHERE eventname = 'no such event' ORDER BY eventtime DESC LIMIT 3", false, false},
+		{"SELECT eventid FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 100000", false, false},
+		{"SELECT eventid FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 0", false, false},
+		{"SELECT record.eventID FROM (SELECT record FROM logs CROSS JOIN UNNEST(records) AS t (record)) AS records WHERE record.eventSource = 's3.amazonaws.com' ORDER BY record.eventTime DESC, record.eventID LIMIT 3", true, false},
+		{"SELECT useridentity.arn, eventname, sourceipaddress, eventtime FROM cloudtrail_logs LIMIT 3", true, true},
+		{"SELECT * FROM cloudtrail WHERE region = 'us-east-1' LIMIT 2", true, true},
+		{"SELECT count(*) FROM (SELECT * FROM cloudtrail LIMIT 5)", true, false},
+		{"SELECT count(*) FROM (SELECT * FROM cloudtrail WHERE eventname = 'GetObject' LIMIT 5)", false, false},
+	} {
+		want := mustQuery(t, full, tc.sql)
+		got := mustQuery(t, pruned, tc.sql)
+		if tc.count {
+			if len(got.Rows) != len(want.Rows) {
+				t.Errorf("%s: pruned %d rows, full %d", tc.sql, len(got.Rows), len(want.Rows))
+			}
+		} else if !reflect.DeepEqual(got.Rows, want.Rows) {
+			t.Errorf("%s\npruned: %v\n  full: %v", tc.sql, got.Rows, want.Rows)
+		}
+		if tc.fewer && got.Stats.Files >= total {
+			t.Errorf("%s: pruning read %d of %d files", tc.sql, got.Stats.Files, total)
+		}
+		if !tc.fewer && got.Stats.Files < total && got.Stats.Files != 0 {
+			t.Errorf("%s: pruning read %d of %d files, want all", tc.sql, got.Stats.Files, total)
+		}
+	}
+}
+
+// TestTopFiles checks which files top-N pruning keeps, on summaries made
+// up for the purpose: files without a summary are always kept, files
+// without times are left out once n timed rows are certain.
+func TestTopFiles(t *testing.T) {
+	sum := func(rows, timed int64, lo, hi string) fileSummary {
+		return fileSummary{s: needle.Summary{Rows: rows, Timed: timed, Ranged: true, MinTime: lo, MaxTime: hi}, ok: true}
+	}
+	files := map[string]fileSummary{
+		"day1":    sum(10, 10, "2019-09-01T00:00:00Z", "2019-09-01T23:00:00Z"),
+		"day2":    sum(10, 10, "2019-09-02T00:00:00Z", "2019-09-02T23:00:00Z"),
+		"day2b":   sum(5, 5, "2019-09-02T12:00:00Z", "2019-09-02T13:00:00Z"),
+		"day3":    sum(10, 8, "2019-09-03T00:00:00Z", "2019-09-03T23:00:00Z"),
+		"garbage": sum(1, 1, "zzz", "zzz"),
+		"nulls":   sum(4, 0, "", ""),
+		"old":     {}, // no summary
+	}
+	var cands []dataFile
+	sums := &summaries{m: map[string]fileSummary{}}
+	for _, name := range []string{"day1", "day2", "day2b", "day3", "garbage", "nulls", "old"} {
+		cands = append(cands, dataFile{path: name})
+		sums.m[name] = files[name]
+	}
+	names := func(fs []dataFile) string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, f.path)
+		}
+		slices.Sort(out)
+		return strings.Join(out, " ")
+	}
+	// The probe answers as if the WHERE clause kept every row whose time
+	// is in the batch: its bound is the nth time of the batch's files,
+	// taken as their least (greatest) bound, which is what a real probe
+	// could return at worst.
+	for _, tc := range []struct {
+		name string
+		spec topSpec
+		want string
+	}{
+		{"newest 9, no where", topSpec{n: 9, order: true, desc: true, exact: true}, "day3 garbage old"},
+		{"newest 20, no where", topSpec{n: 20, order: true, desc: true, exact: true}, "day2 day2b day3 garbage old"},
+		{"oldest 10, no where", topSpec{n: 10, order: true, exact: true}, "day1 old"},
+		{"oldest 11, no where", topSpec{n: 11, order: true, exact: true}, "day1 day2 day2b old"},
+		{"more than all", topSpec{n: 1000, order: true, desc: true, exact: true}, "day1 day2 day2b day3 garbage nulls old"},
+		{"limit alone", topSpec{n: 15, exact: true}, "day1 day2"},
+		{"limit alone, where", topSpec{n: 15, where: "x = 1"}, "day1 day2 day2b day3 garbage nulls old"},
+		{"parameter", topSpec{n: 1, order: true, desc: true, where: "x = ?", param: true}, "day1 day2 day2b day3 garbage nulls old"},
+		{"probe", topSpec{n: 2, order: true, desc: true, where: "x = 1"}, "day2 day3 garbage old"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			probe := func(ctx context.Context, q string) (int64, sql.NullString, error) {
+				return 2, sql.NullString{String: "2019-09-02T23:00:00Z", Valid: true}, nil
+			}
+			got := names(topFiles(context.Background(), &tc.spec, cands, sums, probe, 1))
+			if got != tc.want {
+				t.Errorf("kept %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
