@@ -104,6 +104,13 @@ type genMarker struct {
 	Stats  gen.Stats
 }
 
+// IngestSet is the generated data set that ingest is measured on: events
+// of 3 accounts in 4 regions over 7 days of an organization trail, written
+// to dir. The S3 benchmark reads the same set from MinIO.
+func IngestSet(dir string, events int64, seed uint64) gen.Options {
+	return gen.Options{Dir: dir, Events: events, Seed: seed, Accounts: 3, Regions: 4, Days: 7, Org: "o-a1b2c3d4e5"}
+}
+
 // ensureLogs generates the logs unless a previous run left them complete.
 func ensureLogs(ctx context.Context, dir string, opts IngestOptions, log io.Writer) (gen.Stats, error) {
 	marker := filepath.Join(dir, ".generated.json")
@@ -119,7 +126,7 @@ func ensureLogs(ctx context.Context, dir string, opts IngestOptions, log io.Writ
 	}
 	fmt.Fprintf(log, "generating %d events in %s...\n", opts.Events, dir)
 	start := time.Now()
-	st, err := gen.Generate(ctx, gen.Options{Dir: dir, Events: opts.Events, Seed: opts.Seed, Accounts: 3, Regions: 4, Days: 7, Org: "o-a1b2c3d4e5"}, nil)
+	st, err := gen.Generate(ctx, IngestSet(dir, opts.Events, opts.Seed), nil)
 	if err != nil {
 		return st, fmt.Errorf("cannot generate logs: %w", err)
 	}

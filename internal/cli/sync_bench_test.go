@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailsql/trailsql/internal/bench"
 	"github.com/trailsql/trailsql/internal/gen"
 	"github.com/trailsql/trailsql/internal/trailtest"
 )
@@ -28,7 +29,8 @@ func BenchmarkIngestS3VsLocal(b *testing.B) {
 		events = n
 	}
 	dir := b.TempDir()
-	if _, err := gen.Generate(context.Background(), gen.Options{Dir: dir, Events: events, Accounts: 5, Regions: 4, Days: 7, Org: gen.DefaultOrg}, nil); err != nil {
+	// The data set of `trailsql bench ingest`.
+	if _, err := gen.Generate(context.Background(), bench.IngestSet(dir, events, gen.DefaultSeed), nil); err != nil {
 		b.Fatal(err)
 	}
 	m := trailtest.StartMinIO(b)
