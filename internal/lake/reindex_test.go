@@ -32,7 +32,7 @@ func TestReindex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := needle.Summary{Rows: 4, Timed: 3, Ranged: true, MinTime: "2019-09-30T08:00:00Z", MaxTime: "2019-09-30T23:59:59Z"}
+	want := needle.Summary{Rows: 4, Timed: 3, Ranged: true, MinTime: "2019-09-30T08:00:00Z", MaxTime: "2019-09-30T23:59:59Z", Stamped: 3, MinStamp: 0, MaxStamp: 2}
 	check := func(stage string) {
 		t.Helper()
 		b, err := os.ReadFile(needle.SidecarPath(path))

@@ -21,14 +21,20 @@ type Summary struct {
 	// MinTime and MaxTime are the least and greatest eventTime text, in
 	// byte order (SQL's order of VARCHAR), of the timed records.
 	MinTime, MaxTime string
+	// Stamped is how many records have a parsed time (eventtimestamp);
+	// MinStamp and MaxStamp are its least and greatest value (UTC
+	// microseconds) when Stamped > 0.
+	Stamped            int64
+	MinStamp, MaxStamp int64
 }
 
 // maxTimeLen is the longest eventTime a summary keeps as a bound; a longer
 // value (only a malformed record has one) leaves the range unknown.
 const maxTimeLen = 256
 
-// maxSummaryLen bounds an encoded summary.
-const maxSummaryLen = 8 + 8 + 1 + 2 + maxTimeLen + 2 + maxTimeLen
+// maxSummaryLen bounds an encoded summary
+// (the fields of this version, and room for later ones).
+const maxSummaryLen = 4096
 
 // summarizer collects a Summary from the records that AddEvent sees.
 type summarizer struct {
@@ -39,6 +45,15 @@ type summarizer struct {
 
 func (z *summarizer) add(e *cloudtrail.Event) {
 	z.s.Rows++
+	if ts := e.EventTimestamp; ts != nil {
+		if z.s.Stamped == 0 || *ts < z.s.MinStamp {
+			z.s.MinStamp = *ts
+		}
+		if z.s.Stamped == 0 || *ts > z.s.MaxStamp {
+			z.s.MaxStamp = *ts
+		}
+		z.s.Stamped++
+	}
 	if e.EventTime == nil {
 		return
 	}
@@ -66,7 +81,9 @@ func (z *summarizer) summary() Summary {
 }
 
 // encode writes s as rows and timed (uint64 little endian), a flags byte
-// (1: ranged) and the two bounds, each a uint16 length and its bytes.
+// (1: ranged), the two bounds, each a uint16 length and its bytes, then
+// stamped (uint64) and the two stamps (int64). A reader ignores what
+// follows the fields it knows, so that later fields can be added.
 func (s Summary) encode() []byte {
 	out := binary.LittleEndian.AppendUint64(nil, uint64(s.Rows))
 	out = binary.LittleEndian.AppendUint64(out, uint64(s.Timed))
@@ -79,7 +96,9 @@ func (s Summary) encode() []byte {
 		out = binary.LittleEndian.AppendUint16(out, uint16(len(v)))
 		out = append(out, v...)
 	}
-	return out
+	out = binary.LittleEndian.AppendUint64(out, uint64(s.Stamped))
+	out = binary.LittleEndian.AppendUint64(out, uint64(s.MinStamp))
+	return binary.LittleEndian.AppendUint64(out, uint64(s.MaxStamp))
 }
 
 var errSummary = errors.New("token index is damaged (bad summary)")
@@ -108,9 +127,18 @@ func decodeSummary(b []byte) (Summary, error) {
 		bounds[i] = string(b[2 : 2+n])
 		b = b[2+n:]
 	}
-	if len(b) != 0 || s.Ranged && s.Timed > 0 && bounds[0] > bounds[1] {
+	if s.Ranged && s.Timed > 0 && bounds[0] > bounds[1] {
 		return s, errSummary
 	}
 	s.MinTime, s.MaxTime = bounds[0], bounds[1]
+	if len(b) < 24 {
+		return s, errSummary
+	}
+	stamped := binary.LittleEndian.Uint64(b)
+	s.MinStamp, s.MaxStamp = int64(binary.LittleEndian.Uint64(b[8:])), int64(binary.LittleEndian.Uint64(b[16:]))
+	if stamped > rows || stamped > 0 && s.MinStamp > s.MaxStamp {
+		return s, errSummary
+	}
+	s.Stamped = int64(stamped)
 	return s, nil
 }

@@ -31,6 +31,12 @@ func TestSummary(t *testing.T) {
 			for _, tm := range tc.times {
 				b.AddEvent(&cloudtrail.Event{EventTime: tm})
 			}
+			// Parsed times are kept apart from the text.
+			for _, ts := range []int64{50, -7, 12} {
+				b.AddEvent(&cloudtrail.Event{EventTimestamp: &ts})
+			}
+			tc.want.Rows += 3
+			tc.want.Stamped, tc.want.MinStamp, tc.want.MaxStamp = 3, -7, 50
 			got, ok := open(t, b).Summary()
 			if !ok {
 				t.Fatal("no summary")
@@ -67,5 +73,18 @@ func TestVersion3(t *testing.T) {
 	}
 	if sc.MayHave(EqualProbe("sg-0000000000000000x")) && sc.MayHave(EqualProbe("i-0123456789abcdef0")) && sc.MayHave(EqualProbe("AKIAIOSFODNN7EXAMPLE")) {
 		t.Error("a version 3 sidecar has every token: blocks misread")
+	}
+}
+
+// TestSummaryLaterFields checks that a summary with fields a later
+// version adds is still read.
+func TestSummaryLaterFields(t *testing.T) {
+	want := Summary{Rows: 2, Timed: 1, Ranged: true, MinTime: "a", MaxTime: "a", Stamped: 1, MinStamp: 5, MaxStamp: 5}
+	got, err := decodeSummary(append(want.encode(), 1, 2, 3))
+	if err != nil || got != want {
+		t.Errorf("decodeSummary = %+v, %v; want %+v", got, err, want)
+	}
+	if _, err := decodeSummary(want.encode()[:40]); err == nil {
+		t.Error("a truncated summary was accepted")
 	}
 }

@@ -79,6 +79,10 @@ func (e *Engine) Catalog(ctx context.Context) (*Catalog, error) {
 		}
 		cat.Tables = append(cat.Tables, Table{Name: n, About: about[n], Columns: cols})
 	}
+	if regions, ok := regionSummaries(st); ok {
+		cat.Regions = regions
+		return cat, nil
+	}
 	rows, err := c.QueryContext(ctx, `SELECT account, region, count(*), min(eventtimestamp), max(eventtimestamp)
 		FROM cloudtrail GROUP BY account, region ORDER BY account, region`)
 	if err != nil {
@@ -98,6 +102,55 @@ func (e *Engine) Catalog(ctx context.Context) (*Catalog, error) {
 		return nil, fmt.Errorf("cannot summarise the lake: %w", cleanError(err, st))
 	}
 	return cat, nil
+}
+
+// regionSummaries adds up the summaries of the lake's files (see
+// needle.Summary) per account and region, without reading any data file;
+// false when a file has none (a lake written by an older trailsql).
+func regionSummaries(st *lakeState) ([]RegionSummary, bool) {
+	type key struct{ account, region string }
+	type acc struct {
+		events, stamped int64
+		first, last     int64
+	}
+	sums := map[key]*acc{}
+	for _, f := range st.files {
+		fs := st.sums.get(f)
+		if !fs.has {
+			return nil, false
+		}
+		k := key{f.part.Account, f.part.Region}
+		a := sums[k]
+		if a == nil {
+			a = &acc{}
+			sums[k] = a
+		}
+		a.events += fs.s.Rows
+		if fs.s.Stamped > 0 {
+			if a.stamped == 0 || fs.s.MinStamp < a.first {
+				a.first = fs.s.MinStamp
+			}
+			if a.stamped == 0 || fs.s.MaxStamp > a.last {
+				a.last = fs.s.MaxStamp
+			}
+			a.stamped += fs.s.Stamped
+		}
+	}
+	out := make([]RegionSummary, 0, len(sums))
+	for k, a := range sums {
+		r := RegionSummary{Account: k.account, Region: k.region, Events: a.events}
+		if a.stamped > 0 {
+			r.First, r.Last = time.UnixMicro(a.first).UTC(), time.UnixMicro(a.last).UTC()
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Account != out[j].Account {
+			return out[i].Account < out[j].Account
+		}
+		return out[i].Region < out[j].Region
+	})
+	return out, true
 }
 
 // describe returns the columns of a view.

@@ -274,8 +274,9 @@ type summaries struct {
 }
 
 type fileSummary struct {
-	s  needle.Summary
-	ok bool // the file has a summary that bounds its times
+	s   needle.Summary
+	has bool // the file has a summary
+	ok  bool // ... that bounds its times
 }
 
 func (c *summaries) get(f dataFile) fileSummary {
@@ -286,8 +287,8 @@ func (c *summaries) get(f dataFile) fileSummary {
 		return fs
 	}
 	if sc, done := openSidecar(f); sc != nil {
-		fs.s, fs.ok = sc.Summary()
-		fs.ok = fs.ok && (fs.s.Ranged || fs.s.Timed == 0)
+		fs.s, fs.has = sc.Summary()
+		fs.ok = fs.has && (fs.s.Ranged || fs.s.Timed == 0)
 		done()
 	}
 	c.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -181,5 +182,39 @@ func TestTopFiles(t *testing.T) {
 				t.Errorf("kept %s, want %s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestCatalogSummaries checks that the events per account and region that
+// the sidecar summaries give are those that a scan of the data gives (the
+// catalog scans when a file has no summary).
+func TestCatalogSummaries(t *testing.T) {
+	dir, _ := splitFixtureLake(t)
+	fromSums, err := openLake(t, dir, Options{}).Catalog(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := listLake(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := regionSummaries(st); !ok {
+		t.Fatal("a new lake's files have no summaries")
+	}
+	if err := os.Remove(needle.SidecarPath(st.files[0].path)); err != nil {
+		t.Fatal(err)
+	}
+	fromScan, err := openLake(t, dir, Options{}).Catalog(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fromSums.Regions) != len(fromScan.Regions) || len(fromScan.Regions) < 3 {
+		t.Fatalf("summaries give %d regions, a scan %d", len(fromSums.Regions), len(fromScan.Regions))
+	}
+	for i, a := range fromSums.Regions {
+		b := fromScan.Regions[i]
+		if a.Account != b.Account || a.Region != b.Region || a.Events != b.Events || !a.First.Equal(b.First) || !a.Last.Equal(b.Last) {
+			t.Errorf("summaries give %+v, a scan %+v", a, b)
+		}
 	}
 }
