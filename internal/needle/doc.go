@@ -49,7 +49,9 @@
 // always read.
 //
 // The sidecar also holds a Summary of its data file: the number of
-// records and the range of their eventTime text. A query for the newest
-// (or oldest) N events uses it to read only the files whose range can hold
-// them. Sidecars of format 3, written before summaries, are still read.
+// records, the range of their eventTime text and that of their parsed
+// times. A query for the newest (or oldest) N events uses it to read only
+// the files whose range can hold them, and the lake's catalog adds the
+// summaries up instead of scanning. Sidecars of format 3, written before
+// summaries, are still read.
 package needle
