@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,7 +20,9 @@ import (
 //	ORDER BY eventtime [ASC|DESC] [, ...] LIMIT n [OFFSET m]
 //
 // needs only the files whose eventtime range (kept in each file's sidecar,
-// see needle.Summary) reaches the (n+m)th row's eventtime, the bound. With
+// see needle.Summary) reaches the (n+m)th row's eventtime, the bound. The
+// same goes for eventtimestamp, the parsed time, which
+// from_iso8601_timestamp(eventtime) is translated to. With
 // no WHERE clause, or one that only names partitions, the summaries give a
 // bound at once (the files with the newest ranges hold n rows). Otherwise
 // pruning runs the query's own WHERE clause and ORDER BY over the files
@@ -48,6 +51,7 @@ type topSpec struct {
 	order bool   // ORDER BY eventtime comes first; false: LIMIT alone
 	desc  bool   // the order is descending
 	key   string // the first sort key, as written
+	stamp bool   // the key is eventtimestamp (else eventtime)
 	name  string // what the table is called in the query: its alias or its name, as written
 	where string // the WHERE clause's condition, as written ("": none)
 	exact bool   // the WHERE clause (if any) is partition conditions that pruning answers exactly
@@ -92,9 +96,11 @@ func readTop(toks []token, from, tail int, view, alias string) *topSpec {
 			}
 			break
 		}
-		if !isEventTime(t[p:q], view, alias) {
+		stamp, ok := timeKey(t[p:q], view, alias)
+		if !ok {
 			return nil
 		}
+		spec.stamp = stamp
 		var b strings.Builder
 		for _, k := range t[p:q] {
 			b.WriteString(k.text)
@@ -158,9 +164,10 @@ func limitValue(t token) (int64, bool) {
 	return n, err == nil && n >= 0 && n <= maxTopN
 }
 
-// isEventTime reports whether the path of names k is the eventtime column
-// (bare, or qualified by the table's name or alias).
-func isEventTime(k []token, view, alias string) bool {
+// timeKey reports whether the path of names k is the eventtime or the
+// eventtimestamp column (bare, or qualified by the table's name or alias),
+// and which.
+func timeKey(k []token, view, alias string) (stamp, ok bool) {
 	var names []string
 	for i, t := range k {
 		if i%2 == 1 {
@@ -170,12 +177,20 @@ func isEventTime(k []token, view, alias string) bool {
 	}
 	switch len(names) {
 	case 1:
-		return names[0] == "eventtime"
 	case 2:
-		q := names[0]
-		return names[1] == "eventtime" && (alias != "" && q == alias || alias == "" && q == view)
+		if q := names[0]; alias != "" && q != alias || alias == "" && q != view {
+			return false, false
+		}
+	default:
+		return false, false
 	}
-	return false
+	switch names[len(names)-1] {
+	case "eventtime":
+		return false, true
+	case "eventtimestamp":
+		return true, true
+	}
+	return false, false
 }
 
 // plainSelect reports whether the SELECT whose FROM keyword is toks[from]
@@ -300,6 +315,22 @@ func (c *summaries) get(f dataFile) fileSummary {
 	return fs
 }
 
+// keyRange returns, for the sort key (eventtime, or eventtimestamp when
+// stamp), how many rows of a file have one and their range as strings
+// whose byte order is the key's order; false when the summary cannot tell.
+func keyRange(fs fileSummary, stamp bool) (n int64, lo, hi string, ok bool) {
+	if !stamp {
+		return fs.s.Timed, fs.s.MinTime, fs.s.MaxTime, fs.ok
+	}
+	return fs.s.Stamped, stampKey(fs.s.MinStamp), stampKey(fs.s.MaxStamp), fs.has
+}
+
+// stampKey writes a time in microseconds as a string that sorts as the
+// time does.
+func stampKey(us int64) string {
+	return fmt.Sprintf("%020d", uint64(us)^(1<<63))
+}
+
 // minBatch is the number of rows that the first probe of top-N pruning
 // reads at least.
 const minBatch = 128 * 1024
@@ -328,20 +359,21 @@ func topFiles(ctx context.Context, spec *topSpec, cands []dataFile, sums *summar
 	// The files that may hold the first rows come first: unknown ranges,
 	// then by the newest (oldest) time they hold.
 	type ranked struct {
-		f dataFile
-		s fileSummary
+		f      dataFile
+		n      int64  // rows with a sort key (not NULL)
+		lo, hi string // the range of their keys, in the order of keyRange
 	}
 	var unknown []dataFile
 	var known []ranked
 	total := int64(0)
 	for _, f := range cands {
-		s := sums.get(f)
+		n, lo, hi, ok := keyRange(sums.get(f), spec.stamp)
 		switch {
-		case !s.ok:
+		case !ok:
 			unknown = append(unknown, f)
-		case s.s.Timed > 0:
-			known = append(known, ranked{f, s})
-			total += s.s.Timed
+		case n > 0:
+			known = append(known, ranked{f, n, lo, hi})
+			total += n
 		}
 	}
 	if len(known) == 0 || len(unknown) > len(cands)/4 {
@@ -349,9 +381,9 @@ func topFiles(ctx context.Context, spec *topSpec, cands []dataFile, sums *summar
 	}
 	first := func(r ranked) string {
 		if spec.desc {
-			return r.s.s.MaxTime
+			return r.hi
 		}
-		return r.s.s.MinTime
+		return r.lo
 	}
 	slices.SortStableFunc(known, func(a, b ranked) int {
 		if spec.desc {
@@ -362,9 +394,9 @@ func topFiles(ctx context.Context, spec *topSpec, cands []dataFile, sums *summar
 	// reaches reports whether a file's range reaches the bound.
 	reaches := func(r ranked, bound string) bool {
 		if spec.desc {
-			return r.s.s.MaxTime >= bound
+			return r.hi >= bound
 		}
-		return r.s.s.MinTime <= bound
+		return r.lo <= bound
 	}
 	keepFor := func(bound string) []dataFile {
 		keep := slices.Clone(unknown)
@@ -380,14 +412,14 @@ func topFiles(ctx context.Context, spec *topSpec, cands []dataFile, sums *summar
 		// rows give the bound, their least (greatest) time.
 		rows, bound := int64(0), ""
 		for i, r := range known {
-			last := r.s.s.MinTime
+			last := r.lo
 			if !spec.desc {
-				last = r.s.s.MaxTime
+				last = r.hi
 			}
 			if i == 0 || spec.desc && last < bound || !spec.desc && last > bound {
 				bound = last
 			}
-			if rows += r.s.s.Timed; rows >= spec.n {
+			if rows += r.n; rows >= spec.n {
 				return keepFor(bound)
 			}
 		}
@@ -412,16 +444,27 @@ func topFiles(ctx context.Context, spec *topSpec, cands []dataFile, sums *summar
 				break
 			}
 			batch = append(batch, r.f)
-			rows += r.s.s.Timed
+			rows += r.n
 		}
-		q := "SELECT count(k), " + agg + "(k) FROM (SELECT " + spec.key + " AS k FROM (" + sourceSQL(batch) + ") AS " + spec.name +
+		last := agg + "(k)"
+		if spec.stamp {
+			last = "CAST(epoch_us(" + last + ") AS VARCHAR)"
+		}
+		q := "SELECT count(k), " + last + " FROM (SELECT " + spec.key + " AS k FROM (" + sourceSQL(batch) + ") AS " + spec.name +
 			" WHERE " + spec.where + " ORDER BY " + spec.key + " " + dir + " NULLS LAST LIMIT " + strconv.FormatInt(spec.n, 10) + ")"
 		n, bound, err := probe(ctx, q)
 		if err != nil {
 			return cands
 		}
 		if n >= spec.n && bound.Valid {
-			return keepFor(bound.String)
+			if !spec.stamp {
+				return keepFor(bound.String)
+			}
+			us, err := strconv.ParseInt(bound.String, 10, 64)
+			if err != nil {
+				return cands
+			}
+			return keepFor(stampKey(us))
 		}
 		target *= 4
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"os"
 	"reflect"
 	"slices"
@@ -27,6 +28,7 @@ func TestReadTop(t *testing.T) {
 		{"SELECT * FROM cloudtrail WHERE year = '2019' LIMIT 5", `n=5 name="cloudtrail" where="year = '2019'" exact`},
 		{"SELECT * FROM cloudtrail WHERE eventname = ? ORDER BY eventtime DESC LIMIT 5", `n=5 order desc key=eventtime name="cloudtrail" where="eventname = ?" param`},
 		{"SELECT * FROM (SELECT * FROM cloudtrail WHERE eventsource = 's3' ORDER BY eventtime DESC LIMIT 100) x", `n=100 order desc key=eventtime name="cloudtrail" where="eventsource = 's3'"`},
+		{"SELECT eventid FROM cloudtrail t ORDER BY t.eventtimestamp DESC LIMIT 4", `n=4 order desc key=t.eventtimestamp stamp name=t exact`},
 		// Not served.
 		{"SELECT * FROM cloudtrail ORDER BY eventtime DESC NULLS FIRST LIMIT 10", ""},
 		{"SELECT * FROM cloudtrail ORDER BY eventid DESC LIMIT 10", ""},
@@ -57,6 +59,9 @@ func TestReadTop(t *testing.T) {
 					dir = "desc"
 				}
 				got += fmt.Sprintf(" order %s key=%s", dir, s.key)
+				if s.stamp {
+					got += " stamp"
+				}
 			}
 			got += " name=" + s.name
 			if s.where != "" {
@@ -97,6 +102,8 @@ func TestTopNSameAnswers(t *testing.T) {
 		{"SELECT eventid FROM cloudtrail WHERE errorcode IS NOT NULL ORDER BY eventtime ASC, eventid LIMIT 1", true, false},
 		{"SELECT eventid FROM cloudtrail_111122223333 WHERE eventsource = 'ec2.amazonaws.com' ORDER BY eventtime DESC, eventid LIMIT 4", true, false},
 		{"SELECT eventid FROM cloudtrail WHERE year = '2019' ORDER BY eventtime DESC, eventid LIMIT 3", true, false},
+		{"SELECT eventid, eventtime FROM cloudtrail ORDER BY from_iso8601_timestamp(eventtime) DESC, eventid LIMIT 3", true, false},
+		{"SELECT eventid FROM cloudtrail_logs WHERE eventname = 'GetObject' ORDER BY from_iso8601_timestamp(eventtime), eventid LIMIT 2", true, false},
 		{"SELECT eventid FROM cloudtrail WHERE eventname = 'no such event' ORDER BY eventtime DESC LIMIT 3", false, false},
 		{"SELECT eventid FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 100000", false, false},
 		{"SELECT eventid FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 0", false, false},
@@ -129,8 +136,11 @@ func TestTopNSameAnswers(t *testing.T) {
 // without times are left out once n timed rows are certain.
 func TestTopFiles(t *testing.T) {
 	sum := func(rows, timed int64, lo, hi string) fileSummary {
-		return fileSummary{s: needle.Summary{Rows: rows, Timed: timed, Ranged: true, MinTime: lo, MaxTime: hi}, ok: true}
+		return fileSummary{s: needle.Summary{Rows: rows, Timed: timed, Ranged: true, MinTime: lo, MaxTime: hi}, has: true, ok: true}
 	}
+	// Parsed times, for ORDER BY eventtimestamp: garbage has none, and
+	// the others are made up so that the order differs from the text's.
+	stamps := map[string][3]int64{"day1": {10, -5, 3}, "day2": {10, 0, 1}, "day2b": {5, 2, 40}, "day3": {8, 30, 50}}
 	files := map[string]fileSummary{
 		"day1":    sum(10, 10, "2019-09-01T00:00:00Z", "2019-09-01T23:00:00Z"),
 		"day2":    sum(10, 10, "2019-09-02T00:00:00Z", "2019-09-02T23:00:00Z"),
@@ -144,7 +154,11 @@ func TestTopFiles(t *testing.T) {
 	sums := &summaries{m: map[string]fileSummary{}}
 	for _, name := range []string{"day1", "day2", "day2b", "day3", "garbage", "nulls", "old"} {
 		cands = append(cands, dataFile{path: name})
-		sums.m[name] = files[name]
+		fs := files[name]
+		if st, ok := stamps[name]; ok {
+			fs.s.Stamped, fs.s.MinStamp, fs.s.MaxStamp = st[0], st[1], st[2]
+		}
+		sums.m[name] = fs
 	}
 	names := func(fs []dataFile) string {
 		var out []string
@@ -172,6 +186,8 @@ func TestTopFiles(t *testing.T) {
 		{"limit alone, where", topSpec{n: 15, where: "x = 1"}, "day1 day2 day2b day3 garbage nulls old"},
 		{"parameter", topSpec{n: 1, order: true, desc: true, where: "x = ?", param: true}, "day1 day2 day2b day3 garbage nulls old"},
 		{"probe", topSpec{n: 2, order: true, desc: true, where: "x = 1"}, "day2 day3 garbage old"},
+		{"parsed times", topSpec{n: 3, order: true, desc: true, exact: true, stamp: true}, "day2b day3 old"},
+		{"parsed times, oldest", topSpec{n: 3, order: true, exact: true, stamp: true}, "day1 day2 day2b old"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			probe := func(ctx context.Context, q string) (int64, sql.NullString, error) {
@@ -215,6 +231,15 @@ func TestCatalogSummaries(t *testing.T) {
 		b := fromScan.Regions[i]
 		if a.Account != b.Account || a.Region != b.Region || a.Events != b.Events || !a.First.Equal(b.First) || !a.Last.Equal(b.Last) {
 			t.Errorf("summaries give %+v, a scan %+v", a, b)
+		}
+	}
+}
+
+func TestStampKey(t *testing.T) {
+	vals := []int64{math.MinInt64, -1_000_000, -1, 0, 1, 1_569_801_600_000_000, math.MaxInt64}
+	for i := 1; i < len(vals); i++ {
+		if a, b := stampKey(vals[i-1]), stampKey(vals[i]); a >= b {
+			t.Errorf("stampKey(%d) = %s is not below stampKey(%d) = %s", vals[i-1], a, vals[i], b)
 		}
 	}
 }
