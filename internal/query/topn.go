@@ -350,7 +350,7 @@ func topFiles(ctx context.Context, spec *topSpec, cands []dataFile, sums *summar
 				break
 			}
 			keep = append(keep, f)
-			if s := sums.get(f); s.ok {
+			if s := sums.get(f); s.has {
 				rows += s.s.Rows
 			}
 		}
