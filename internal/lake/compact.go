@@ -329,19 +329,11 @@ func (l *Lake) Reindex(p cloudtrail.Partition) (int, error) {
 // currentSidecar reports whether the data file path has a readable sidecar
 // of the current format.
 func currentSidecar(path string) bool {
-	f, err := os.Open(needle.SidecarPath(path))
+	sc, done, err := needle.OpenFile(path)
 	if err != nil {
 		return false
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return false
-	}
-	sc, err := needle.Open(f, info.Size())
-	if err != nil {
-		return false
-	}
+	defer done()
 	_, ok := sc.Summary()
 	return ok
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
@@ -312,6 +313,24 @@ func Open(r io.ReaderAt, size int64) (*Sidecar, error) {
 	}
 	sc.shift = shiftFor(int(n))
 	return sc, nil
+}
+
+// OpenFile opens the sidecar of the data file at dataPath. done releases
+// the file; it is nil when err is not.
+func OpenFile(dataPath string) (sc *Sidecar, done func(), err error) {
+	f, err := os.Open(SidecarPath(dataPath))
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := f.Stat()
+	if err == nil {
+		sc, err = Open(f, info.Size())
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return sc, func() { f.Close() }, nil
 }
 
 // Summary returns what the index says about its data file's records, and

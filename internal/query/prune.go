@@ -2,7 +2,6 @@ package query
 
 import (
 	"context"
-	"os"
 	"strings"
 
 	"github.com/trailsql/trailsql/internal/needle"
@@ -127,9 +126,8 @@ func findTableRefs(toks []token, tables map[string]string) []tableRef {
 		}
 		switch {
 		case next.isKeyword("where"):
-			ref.conds, ref.orTop = whereConditions(toks, nt[j]+1, view, alias)
-			conj, _, end := whereClause(toks, nt[j]+1)
-			tail = end
+			conj, orTop, end := whereClause(toks, nt[j]+1)
+			ref.conds, ref.orTop, tail = whereConditions(toks, conj, orTop, view, alias), orTop, end
 			var b strings.Builder
 			for _, w := range toks[nt[j]+1 : end] {
 				b.WriteString(w.text)
@@ -158,11 +156,11 @@ func findTableRefs(toks []token, tables map[string]string) []tableRef {
 	return refs
 }
 
-// whereConditions reads the WHERE clause that starts at toks[start].
-func whereConditions(toks []token, start int, view, alias string) ([]condition, bool) {
-	ranges, orTop, _ := whereClause(toks, start)
+// whereConditions reads the conditions of the conjuncts that whereClause
+// found (none when it found OR at the top level).
+func whereConditions(toks []token, ranges [][2]int, orTop bool, view, alias string) []condition {
 	if orTop {
-		return nil, true
+		return nil
 	}
 	var conds []condition
 	for _, r := range ranges {
@@ -176,7 +174,7 @@ func whereConditions(toks []token, start int, view, alias string) ([]condition, 
 			conds = append(conds, c)
 		}
 	}
-	return conds, false
+	return conds
 }
 
 // whereClause splits the WHERE clause that starts at toks[start] into its
@@ -380,21 +378,11 @@ func (fl filter) matches(f dataFile) bool {
 // openSidecar opens the token index of a data file, or returns nil when
 // it has none that can be read.
 func openSidecar(f dataFile) (*needle.Sidecar, func()) {
-	file, err := os.Open(needle.SidecarPath(f.path))
+	sc, done, err := needle.OpenFile(f.path)
 	if err != nil {
 		return nil, nil
 	}
-	info, err := file.Stat()
-	if err != nil {
-		file.Close()
-		return nil, nil
-	}
-	sc, err := needle.Open(file, info.Size())
-	if err != nil {
-		file.Close()
-		return nil, nil
-	}
-	return sc, func() { file.Close() }
+	return sc, done
 }
 
 func partitionValue(f dataFile, col string) string {

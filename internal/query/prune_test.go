@@ -69,11 +69,7 @@ func TestFindTableRefs(t *testing.T) {
 // partition folders and the token index, with and without it: the rows
 // must be the same, and the pruned run must read fewer files.
 func TestPruneSameAnswers(t *testing.T) {
-	dir, _ := splitFixtureLake(t)
-	pruned := openLake(t, dir, Options{})
-	full := openLake(t, dir, Options{})
-	full.noPrune = true
-	total := len(pruned.snapshot().files)
+	pruned, full, total := prunedAndFull(t)
 	for _, tc := range []struct {
 		sql   string
 		fewer bool // pruning must leave files out
@@ -107,6 +103,18 @@ func TestPruneSameAnswers(t *testing.T) {
 			t.Errorf("%s: stats say the lake has %d files, want %d", tc.sql, got.Stats.FilesTotal, total)
 		}
 	}
+}
+
+// prunedAndFull opens one lake of several files per partition twice: with
+// pruning, and without (every query reads every file). total is the
+// number of its files.
+func prunedAndFull(t *testing.T) (pruned, full *Engine, total int) {
+	t.Helper()
+	dir, _ := splitFixtureLake(t)
+	pruned = openLake(t, dir, Options{})
+	full = openLake(t, dir, Options{})
+	full.noPrune = true
+	return pruned, full, len(pruned.snapshot().files)
 }
 
 // FuzzFindTableRefs checks that any query text is analysed without

@@ -84,12 +84,8 @@ func TestReadTop(t *testing.T) {
 // LIMIT alone, with and without pruning: the rows must be the same, and
 // the pruned run must read fewer files where the summaries allow it.
 func TestTopNSameAnswers(t *testing.T) {
-	dir, _ := splitFixtureLake(t)
-	pruned := openLake(t, dir, Options{})
+	pruned, full, total := prunedAndFull(t)
 	pruned.topBatch = 1
-	full := openLake(t, dir, Options{})
-	full.noPrune = true
-	total := len(pruned.snapshot().files)
 	for _, tc := range []struct {
 		sql   string
 		fewer bool // pruning must leave files out
