@@ -104,6 +104,9 @@ type Select struct {
 	GroupBy  *GroupBy   // or nil
 	Having   Expr       // or nil
 	Windows  []*WindowDef
+	// Qualify is DuckDB's QUALIFY filter on window functions, or nil.
+	// Athena has no QUALIFY; it is parsed because built-in reports use it.
+	Qualify Expr
 }
 
 // SelectItem is an item of a SELECT list: an expression (possibly a

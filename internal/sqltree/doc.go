@@ -34,7 +34,9 @@
 // WINDOW; UNION, INTERSECT and EXCEPT [ALL|DISTINCT], INTERSECT binding
 // tighter; ORDER BY with ASC/DESC and NULLS FIRST/LAST; OFFSET n
 // [ROW|ROWS]; LIMIT n|ALL; FETCH FIRST|NEXT [n] ROW|ROWS ONLY|WITH TIES;
-// VALUES; TABLE name; parenthesised queries.
+// VALUES; TABLE name; parenthesised queries. Two extensions that are not
+// Athena's: DuckDB's QUALIFY, which a built-in report uses, and LIMIT n
+// OFFSET m in that order, which the query layer's tests use.
 //
 // Expressions, loosest first: lambdas x -> e and (x, y) -> e; OR; AND;
 // NOT; one comparison (= <> != < <= > >=, quantified with ANY/SOME/ALL

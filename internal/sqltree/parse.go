@@ -30,7 +30,7 @@ func init() {
 // select item rather than name it when they follow it without AS.
 var noImplicitAlias = map[string]bool{
 	"LIMIT": true, "OFFSET": true, "FETCH": true, "WINDOW": true, "TABLESAMPLE": true,
-	"MATCH_RECOGNIZE": true, "FOR": true,
+	"MATCH_RECOGNIZE": true, "FOR": true, "QUALIFY": true,
 }
 
 // Parse parses one statement: a query, SHOW, DESCRIBE or EXPLAIN, with

@@ -36,6 +36,15 @@ func (p *parser) queryTail(q *Query) {
 			l.All = true
 		}
 		q.Limit = l
+		if q.Offset == nil && p.isKw("OFFSET") {
+			// LIMIT n OFFSET m: Trino wants OFFSET first, but
+			// DuckDB, Postgres and MySQL users write it this way.
+			p.i++
+			q.Offset = p.rowCount()
+			if !p.acceptKw("ROWS") {
+				p.acceptKw("ROW")
+			}
+		}
 	case p.isKw("FETCH"):
 		l := &Limit{Pos: p.next().pos, Fetch: true}
 		if !p.acceptKw("FIRST") && !p.acceptKw("NEXT") {
@@ -218,6 +227,9 @@ func (p *parser) selectBody() *Select {
 				break
 			}
 		}
+	}
+	if p.acceptKw("QUALIFY") {
+		s.Qualify = p.expr()
 	}
 	return s
 }

@@ -307,6 +307,10 @@ func (pr *printer) selectBody(s *Select) {
 			pr.node(w)
 		}
 	}
+	if s.Qualify != nil {
+		pr.w(" QUALIFY ")
+		pr.expr(s.Qualify)
+	}
 }
 
 func (pr *printer) selectItem(it *SelectItem) {

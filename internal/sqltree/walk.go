@@ -115,6 +115,7 @@ func children(n Node, f func(Node) Node) {
 		child(f, &n.GroupBy)
 		child(f, &n.Having)
 		childList(f, n.Windows)
+		child(f, &n.Qualify)
 	case *SelectItem:
 		child(f, &n.Expr)
 	case *GroupBy:
