@@ -36,8 +36,11 @@ type token struct {
 // last token is always tEOF.
 func lex(src string) ([]token, *Error) {
 	toks := make([]token, 0, len(src)/4+1)
-	i := 0
+	i, lastEnd := 0, 0
 	for {
+		if i > 0 && len(toks) > 0 {
+			lastEnd = i
+		}
 		// White space and comments.
 		for i < len(src) {
 			c := src[i]
@@ -65,7 +68,10 @@ func lex(src string) ([]token, *Error) {
 			break
 		}
 		if i >= len(src) {
-			toks = append(toks, token{kind: tEOF, pos: Pos(len(src))})
+			// The end of input is placed right after the last token,
+			// so that an error there points at the text, not at
+			// trailing blank lines.
+			toks = append(toks, token{kind: tEOF, pos: Pos(lastEnd)})
 			return toks, nil
 		}
 		start := i

@@ -400,7 +400,7 @@ func (p *parser) keywordExpr(t *token) (Expr, bool) {
 			return nil, false
 		}
 		return p.substring(), true
-	case "GROUPING", "NORMALIZE":
+	case "GROUPING", "NORMALIZE", "LISTAGG":
 		if n.isOp("(") {
 			return p.call([]*Ident{{Pos: t.pos, Name: t.text}}), true
 		}

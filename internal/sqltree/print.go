@@ -782,8 +782,15 @@ func (pr *printer) postfixBase(e Expr) {
 	pr.exprAt(e, precPrimary)
 }
 
+// reservedFuncs are the reserved words that are also function names.
+var reservedFuncs = map[string]bool{"GROUPING": true, "NORMALIZE": true, "LISTAGG": true, "TRIM": true}
+
 func (pr *printer) call(f *FuncCall) {
-	pr.names(f.Name)
+	if len(f.Name) == 1 && !f.Name[0].Quoted && reservedFuncs[strings.ToUpper(f.Name[0].Name)] {
+		pr.w(f.Name[0].Name)
+	} else {
+		pr.names(f.Name)
+	}
 	pr.w("(")
 	if f.Distinct {
 		pr.w("DISTINCT ")
