@@ -162,3 +162,26 @@ func TestCompat(t *testing.T) {
 		}
 	}
 }
+
+// TestRejected checks that the texts of testdata/rejected.sql are errors,
+// and compares the errors with testdata/rejected.golden.
+func TestRejected(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "rejected.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var golden strings.Builder
+	for _, sql := range strings.Split(string(b), "\n====\n") {
+		_, err := Parse(sql)
+		if err == nil {
+			t.Errorf("Parse succeeded, want an error:\n%s", sql)
+			continue
+		}
+		golden.WriteString(err.Error() + "\n")
+		if se, ok := err.(*Error); ok {
+			golden.WriteString(se.Context() + "\n")
+		}
+		golden.WriteString("\n")
+	}
+	checkGolden(t, filepath.Join("testdata", "rejected.golden"), golden.String())
+}

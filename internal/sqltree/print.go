@@ -156,6 +156,9 @@ func (pr *printer) node(n Node) {
 }
 
 func (pr *printer) query(q *Query) {
+	if q == nil {
+		return
+	}
 	if q.With != nil {
 		pr.with(q.With)
 		pr.w(" ")
