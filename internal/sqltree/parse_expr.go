@@ -1,7 +1,5 @@
 package sqltree
 
-import "strings"
-
 // expr parses an expression: a lambda, or an OR of ANDs.
 func (p *parser) expr() Expr {
 	if !p.enter() {
@@ -151,7 +149,7 @@ func (p *parser) predicate() Expr {
 			p.fail("expected '('")
 			return e
 		}
-		if p.startsQuery() {
+		if k := p.peek(1); k.isKw("SELECT") || k.isKw("WITH") || k.isKw("VALUES") || k.isKw("TABLE") {
 			p.i++
 			e.Query = p.query()
 			p.expectOp(")")
@@ -163,6 +161,9 @@ func (p *parser) predicate() Expr {
 			if !p.acceptOp(",") {
 				break
 			}
+		}
+		if s, ok := e.List[0].(*Subquery); ok && len(e.List) == 1 && p.continuesQuery() {
+			e.List, e.Query = nil, p.queryRest(s)
 		}
 		p.expectOp(")")
 		return e
@@ -618,10 +619,7 @@ func (p *parser) paren() Expr {
 	}
 	x := p.expr()
 	if s, ok := x.(*Subquery); ok && p.continuesQuery() {
-		var body QueryBody = unwrap(s.Query)
-		body = p.setExprRest(p.intersectRest(body))
-		q := &Query{Pos: s.Pos, Body: body}
-		p.queryTail(q)
+		q := p.queryRest(s)
 		p.expectOp(")")
 		return &Subquery{Pos: t.pos, Query: q}
 	}
@@ -637,6 +635,16 @@ func (p *parser) paren() Expr {
 	return r
 }
 
+// queryRest parses the set operations, ORDER BY, OFFSET and LIMIT after
+// a parenthesised subquery s that turns out to start a query.
+func (p *parser) queryRest(s *Subquery) *Query {
+	body := p.setExprRest(p.intersectRest(unwrap(s.Query)))
+	q := &Query{Pos: s.Pos, Body: body}
+	p.queryTail(q)
+	return q
+}
+
+// continuesQuery reports whether the current token continues a query.
 func (p *parser) continuesQuery() bool {
 	for _, kw := range []string{"UNION", "INTERSECT", "EXCEPT", "ORDER", "OFFSET", "LIMIT", "FETCH"} {
 		if p.isKw(kw) {
@@ -654,15 +662,12 @@ func (p *parser) typ() *Type {
 		return ty
 	}
 	defer p.leave()
-	if t.kind != tWord && t.kind != tQuoted {
+	if t.kind != tWord {
 		p.fail("expected a type")
 		return ty
 	}
 	p.i++
 	ty.Name = t.kw
-	if t.kind == tQuoted {
-		ty.Name = strings.ToUpper(t.val)
-	}
 	switch ty.Name {
 	case "DOUBLE":
 		p.acceptKw("PRECISION")

@@ -420,3 +420,27 @@ func TestPositions(t *testing.T) {
 	f(sel.Where, 4, 7)
 	f(sel.Where.(*Binary).Y, 4, 11)
 }
+
+// TestFormatEdges checks prints that need care to parse back the same.
+func TestFormatEdges(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		got, err := roundTrip(t, in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", in, err)
+			return
+		}
+		if got != want {
+			t.Errorf("Format(Parse(%q))\n got: %s\nwant: %s", in, got, want)
+		}
+	}
+	f("select 1 from t group by grouping sets (((a, b)), (a, b), ())", "SELECT 1 FROM t GROUP BY GROUPING SETS ((ROW(a, b)), (a, b), ())")
+	f("select x in ((select 1), 2), x in ((select 1) union (select 2))", "SELECT x IN ((SELECT 1), 2), x IN (SELECT 1 UNION SELECT 2)")
+	f("select * from a join (b join c on x) on y", "SELECT * FROM a JOIN (b JOIN c ON x) ON y")
+	f("select ((t)).x, (1).x, (array)[1], f(x).*, (x -> x)", "SELECT t.x, (1).x, (array)[1], f(x).*, x -> x")
+	f("select x 'a', row 'b', double precision '1'", "SELECT X 'a', ROW 'b', DOUBLE '1'")
+	f("select cast(x as row(\"double\" precision, a double precision))", `SELECT CAST(x AS ROW("double" PRECISION, a DOUBLE))`)
+	f("select * from ((t)) x", "SELECT * FROM (t) AS x")
+	f("select - - - 1, +-1, 1 - -1", "SELECT -(-(-1)), +(-1), 1 - -1")
+	f("select 1. x, 1.e5", "SELECT 1. AS x, 1.e5")
+}

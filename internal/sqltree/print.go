@@ -746,6 +746,10 @@ func (pr *printer) expr(e Expr) {
 			}
 			if e.Kind == GroupingSetsKind {
 				pr.w("(")
+				if len(set) == 1 && isRow(set[0]) {
+					// ((a, b)) would read as the set of a and b.
+					pr.w("ROW")
+				}
 				pr.exprs(set)
 				pr.w(")")
 			} else {
@@ -856,4 +860,10 @@ func (pr *printer) typeArg(a *TypeArg) {
 		pr.w(" ")
 	}
 	pr.typ(a.Type)
+}
+
+// isRow reports whether e is a row of two or more elements, printed (a, b).
+func isRow(e Expr) bool {
+	r, ok := e.(*RowExpr)
+	return ok && len(r.Elems) > 1
 }
