@@ -8,6 +8,11 @@ import (
 // input can exhaust the stack.
 const maxDepth = 1000
 
+// maxOps bounds the binary operators of a statement: a chain like
+// a OR b OR c ... is parsed by a loop but makes a tree as deep as it is
+// long, which printing and walking then recurse through.
+const maxOps = 100000
+
 // reserved holds Trino's reserved words: they are identifiers only when
 // quoted. Every other keyword (YEAR, DATE, TIMESTAMP, POSITION, ROW, ...)
 // can name a column.
@@ -86,6 +91,7 @@ type parser struct {
 	i      int
 	err    error
 	depth  int
+	ops    int
 	params int
 }
 
@@ -208,6 +214,17 @@ func (p *parser) enter() bool {
 }
 
 func (p *parser) leave() { p.depth-- }
+
+// op counts one more binary operator and reports whether the parse can
+// go on.
+func (p *parser) op() bool {
+	p.ops++
+	if p.ops > maxOps {
+		p.errorAt(p.pos(), "expression too long")
+		return false
+	}
+	return p.err == nil
+}
 
 // end accepts an optional semicolon and then requires the end of input.
 func (p *parser) end() {

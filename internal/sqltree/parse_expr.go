@@ -53,7 +53,7 @@ func (p *parser) lambda() Expr {
 
 func (p *parser) or() Expr {
 	x := p.and()
-	for p.isKw("OR") {
+	for p.isKw("OR") && p.op() {
 		p.i++
 		x = &Binary{Pos: x.Position(), Op: "OR", X: x, Y: p.and()}
 	}
@@ -62,7 +62,7 @@ func (p *parser) or() Expr {
 
 func (p *parser) and() Expr {
 	x := p.not()
-	for p.isKw("AND") {
+	for p.isKw("AND") && p.op() {
 		p.i++
 		x = &Binary{Pos: x.Position(), Op: "AND", X: x, Y: p.not()}
 	}
@@ -173,7 +173,7 @@ func (p *parser) predicate() Expr {
 
 func (p *parser) concat() Expr {
 	x := p.additive()
-	for p.isOp("||") {
+	for p.isOp("||") && p.op() {
 		p.i++
 		x = &Binary{Pos: x.Position(), Op: "||", X: x, Y: p.additive()}
 	}
@@ -182,7 +182,7 @@ func (p *parser) concat() Expr {
 
 func (p *parser) additive() Expr {
 	x := p.multiplicative()
-	for p.isOp("+") || p.isOp("-") {
+	for (p.isOp("+") || p.isOp("-")) && p.op() {
 		op := p.next().text
 		x = &Binary{Pos: x.Position(), Op: op, X: x, Y: p.multiplicative()}
 	}
@@ -191,7 +191,7 @@ func (p *parser) additive() Expr {
 
 func (p *parser) multiplicative() Expr {
 	x := p.unary()
-	for p.isOp("*") || p.isOp("/") || p.isOp("%") {
+	for (p.isOp("*") || p.isOp("/") || p.isOp("%")) && p.op() {
 		op := p.next().text
 		x = &Binary{Pos: x.Position(), Op: op, X: x, Y: p.unary()}
 	}
@@ -208,7 +208,7 @@ func (p *parser) unary() Expr {
 		return &Unary{Pos: t.pos, Op: t.text, X: p.unary()}
 	}
 	x := p.postfix()
-	for p.isKw("AT") && p.peek(1).isKw("TIME") && p.peek(2).isKw("ZONE") && x != nil {
+	for p.isKw("AT") && p.peek(1).isKw("TIME") && p.peek(2).isKw("ZONE") && x != nil && p.op() {
 		p.i += 3
 		x = &AtTimeZone{Pos: x.Position(), X: x, Zone: p.postfix()}
 	}

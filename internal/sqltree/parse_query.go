@@ -112,7 +112,7 @@ func (p *parser) setExpr() QueryBody {
 }
 
 func (p *parser) setExprRest(left QueryBody) QueryBody {
-	for p.isKw("UNION") || p.isKw("EXCEPT") {
+	for (p.isKw("UNION") || p.isKw("EXCEPT")) && p.op() {
 		t := p.next()
 		op := &SetOp{Pos: left.Position(), Op: t.kw, Left: left}
 		op.All = p.setQuantifier()
@@ -128,7 +128,7 @@ func (p *parser) intersectExpr() QueryBody {
 }
 
 func (p *parser) intersectRest(left QueryBody) QueryBody {
-	for p.isKw("INTERSECT") {
+	for p.isKw("INTERSECT") && p.op() {
 		p.i++
 		op := &SetOp{Pos: left.Position(), Op: "INTERSECT", Left: left}
 		op.All = p.setQuantifier()
@@ -432,7 +432,7 @@ func (p *parser) frameBound() *FrameBound {
 // relation parses a FROM item with its joins.
 func (p *parser) relation() Relation {
 	left := p.aliasedRelation()
-	for p.err == nil {
+	for p.err == nil && p.op() {
 		t := p.tok()
 		j := &Join{Pos: left.Position(), Left: left}
 		switch {
@@ -526,7 +526,7 @@ func (p *parser) aliasedRelation() Relation {
 // WITH, VALUES or TABLE.
 func (p *parser) startsQuery() bool {
 	k := 0
-	for p.peek(k).isOp("(") {
+	for p.peek(k).isOp("(") && k < maxDepth {
 		k++
 	}
 	t := p.peek(k)

@@ -444,3 +444,25 @@ func TestFormatEdges(t *testing.T) {
 	f("select - - - 1, +-1, 1 - -1", "SELECT -(-(-1)), +(-1), 1 - -1")
 	f("select 1. x, 1.e5", "SELECT 1. AS x, 1.e5")
 }
+
+// TestLimits checks that huge inputs are errors, not crashes.
+func TestLimits(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		_, err := Parse(in)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%.40q...) = %v, want %s", in, err, want)
+		}
+	}
+	f("SELECT 1"+strings.Repeat(" + 1", maxOps+1), "expression too long")
+	f("SELECT * FROM "+strings.Repeat("(", 100000), "query nested too deeply")
+	f("SELECT "+strings.Repeat("ARRAY[", 5000), "query nested too deeply")
+	f("SELECT "+strings.Repeat("NOT ", 5000)+"x", "query nested too deeply")
+	f("SELECT "+strings.Repeat("f(", 5000), "query nested too deeply")
+	f("SELECT CAST(x AS "+strings.Repeat("array(", 5000), "query nested too deeply")
+	f(strings.Repeat("(", 5000)+"SELECT 1", "query nested too deeply")
+	f("SELECT "+strings.Repeat("x -> ", 5000)+"x", "query nested too deeply")
+	if _, err := Parse("SELECT 1" + strings.Repeat(" OR x", 5000)); err != nil {
+		t.Errorf("5000 ORs: %v", err)
+	}
+}
