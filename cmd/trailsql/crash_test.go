@@ -23,8 +23,19 @@ func trailsql(args ...string) *exec.Cmd {
 	return cmd
 }
 
+// dataFilePaths lists the data files of a lake, of both layouts (buckets
+// account=/year=/month=, and the older account=/region=/year=/month=/day=).
+func dataFilePaths(dir string) ([]string, error) {
+	buckets, err := filepath.Glob(filepath.Join(dir, "cloudtrail", "*", "*", "*", "*.parquet"))
+	if err != nil {
+		return nil, err
+	}
+	old, err := filepath.Glob(filepath.Join(dir, "cloudtrail", "*", "*", "*", "*", "*", "*.parquet"))
+	return append(buckets, old...), err
+}
+
 func lakeEventIDs(t *testing.T, dir string) (map[string]int, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "cloudtrail", "*", "*", "*", "*", "*", "*.parquet"))
+	files, err := dataFilePaths(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +142,7 @@ func TestReadDuringIngest(t *testing.T) {
 		for {
 			time.Sleep(5 * time.Millisecond)
 			last := finished.Load()
-			files, _ := filepath.Glob(filepath.Join(lk, "cloudtrail", "*", "*", "*", "*", "*", "*.parquet"))
+			files, _ := dataFilePaths(lk)
 			for _, f := range files {
 				if _, err := lake.ReadEvents(f); err != nil && !os.IsNotExist(err) && !strings.Contains(err.Error(), "no such file") {
 					readErr = err

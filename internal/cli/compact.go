@@ -20,16 +20,23 @@ func newCompactCmd(f *Factory, runF func(context.Context, *Factory, *CompactOpti
 	opts := &CompactOptions{}
 	cmd := &cobra.Command{
 		Use:   "compact [--lake DIR] [--max-files N]",
-		Short: "Merge each partition's data files into one sorted file",
-		Long: `Merge the data files of every partition that has more than N files into one
-file sorted by event time. Ingest does this by itself for the partitions it
-writes (N = 8); run it to tidy a whole lake. Readers see either the old
-files or the new one, and an interrupted compaction is finished or undone
-by the next command that opens the lake.
+		Short: "Bring the lake to its current layout: convert, merge small files, rebuild indexes",
+		Long: `Bring the whole lake to its current layout, crash-safe at every step:
 
-It also rebuilds the token index and summary (the _*.tokens file beside each
-data file) of files that have none or one written by an older trailsql, so
-that queries can skip those files by identifier and by time.`,
+- Partitions of the older layout (one folder per account, region and day,
+  written by trailsql before buckets) are moved into buckets: one folder
+  per account and month whose files hold every region and day as columns.
+  Queries read both layouts, so the lake stays usable during the change.
+- In each bucket with more than N files under ` + fmt.Sprint(lake.TargetRows) + ` rows, those files are
+  merged into files of up to that many rows, sorted by event time. Ingest
+  does this by itself for the buckets it writes (N = 4).
+- Token indexes and summaries (the _*.tokens file beside each data file)
+  missing or written by an older trailsql are rebuilt.
+
+Readers see either the old files or the new ones, and an interrupted
+compaction is finished or undone by the next command that opens the lake.`,
+		Example: `  trailsql compact
+  trailsql compact --lake /data/trailsql-lake --max-files 1`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if opts.MaxFiles < 1 {
@@ -42,7 +49,7 @@ that queries can skip those files by identifier and by time.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Lake, "lake", "", "lake folder (default $TRAILSQL_LAKE or ./trailsql-lake)")
-	cmd.Flags().IntVar(&opts.MaxFiles, "max-files", 1, "compact partitions with more data files than this")
+	cmd.Flags().IntVar(&opts.MaxFiles, "max-files", 1, "merge the small files of buckets that have more than this many")
 	return cmd
 }
 
@@ -54,34 +61,28 @@ func runCompact(ctx context.Context, f *Factory, opts *CompactOptions) error {
 		return err
 	}
 	defer lk.Close()
-	parts, err := lake.Partitions(dir)
+	var progress func(lake.Bucket, int, int)
+	if f.IO.IsStderrTTY() {
+		progress = func(b lake.Bucket, done, total int) {
+			fmt.Fprintf(f.IO.ErrOut, "\r\033[Kcompact: %d/%d buckets (%s)", done, total, b.Path())
+		}
+	}
+	st, err := lk.Tidy(ctx, opts.MaxFiles, progress)
+	if progress != nil {
+		fmt.Fprint(f.IO.ErrOut, "\r\033[K")
+	}
 	if err != nil {
-		return fmt.Errorf("cannot list partitions of %s: %w", dir, err)
+		return err
 	}
-	var total lake.CompactStats
-	reindexed := 0
-	for _, p := range parts {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		s, err := lk.Compact(p, opts.MaxFiles)
-		if err != nil {
-			return err
-		}
-		total.Partitions += s.Partitions
-		total.FilesBefore += s.FilesBefore
-		total.FilesAfter += s.FilesAfter
-		total.Events += s.Events
-		n, err := lk.Reindex(p)
-		if err != nil {
-			return err
-		}
-		reindexed += n
+	if c := st.Converted; c.Partitions > 0 {
+		fmt.Fprintf(f.IO.Out, "converted %d partitions of the older layout: %d files into %d (%d events)\n",
+			c.Partitions, c.FilesBefore, c.FilesAfter, c.Events)
 	}
-	fmt.Fprintf(f.IO.Out, "compacted %d of %d partitions: %d files into %d (%s)\n",
-		total.Partitions, len(parts), total.FilesBefore, total.FilesAfter, f.Now().Sub(start).Round(time.Millisecond))
-	if reindexed > 0 {
-		fmt.Fprintf(f.IO.Out, "rebuilt the index of %d files written by an older trailsql\n", reindexed)
+	c := st.Compacted
+	fmt.Fprintf(f.IO.Out, "compacted %d of %d buckets: %d files into %d (%s)\n",
+		c.Partitions, st.Buckets, c.FilesBefore, c.FilesAfter, f.Now().Sub(start).Round(time.Millisecond))
+	if st.Reindexed > 0 {
+		fmt.Fprintf(f.IO.Out, "rebuilt the index of %d files written by an older trailsql\n", st.Reindexed)
 	}
 	return nil
 }

@@ -85,25 +85,21 @@ func putTrail(t *testing.T, m *trailtest.MinIO, bucket string, tr trailtest.Trai
 // lakeEventCount counts the events of the lake at dir, failing on doubles.
 func lakeEventCount(t *testing.T, dir string) int {
 	t.Helper()
-	parts, err := lake.Partitions(dir)
+	files, err := lake.ListFiles(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lk := &lake.Lake{Dir: dir}
 	seen := map[string]bool{}
-	for _, p := range parts {
-		files, _ := lk.DataFiles(p)
-		for _, f := range files {
-			evs, err := lake.ReadEvents(f)
-			if err != nil {
-				t.Fatal(err)
+	for _, f := range files {
+		evs, err := lake.ReadEvents(f.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			if seen[*e.EventID] {
+				t.Errorf("event %s stored twice", *e.EventID)
 			}
-			for _, e := range evs {
-				if seen[*e.EventID] {
-					t.Errorf("event %s stored twice", *e.EventID)
-				}
-				seen[*e.EventID] = true
-			}
+			seen[*e.EventID] = true
 		}
 	}
 	return len(seen)

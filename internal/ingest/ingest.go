@@ -55,8 +55,9 @@ type Options struct {
 	// FlushEvents is how many events are buffered before they are written
 	// (default 100,000); with the batch being written, it bounds memory.
 	FlushEvents int
-	// CompactFiles: after the run, partitions with more data files than
-	// this are compacted into one (default 8; negative: never).
+	// CompactFiles: after the run, the small files (under
+	// lake.TargetRows rows) of each bucket it wrote are merged when there
+	// are more than this many (default 4; negative: never).
 	CompactFiles int
 	// Progress, when set, is called as objects are done.
 	Progress func(Progress)
@@ -88,7 +89,7 @@ func (o *Options) Validate() error {
 		o.FlushEvents = 100_000
 	}
 	if o.CompactFiles == 0 {
-		o.CompactFiles = 8
+		o.CompactFiles = 4
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -178,7 +179,8 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 		run:   start.UTC().Format("20060102T150405Z"),
 		bufs:  map[cloudtrail.Partition][]*cloudtrail.Event{},
 		fps:   map[cloudtrail.Partition]map[int64]int64{},
-		touch: map[cloudtrail.Partition]bool{},
+		days:  map[dayKey]bool{},
+		touch: map[lake.Bucket]bool{},
 		start: start,
 	}
 	c.sum.Run = c.run
@@ -191,8 +193,10 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 		c.writeLoop()
 	}()
 
-	// Listing and reading stop on their own errors; the collector below
-	// keeps what was fully read.
+	// Listing and reading stop on their own errors, and on a source that
+	// cannot be reached at all (source.ErrUnreachable): then every other
+	// object would fail the same way. The collector below keeps what was
+	// fully read.
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	g, gctx := errgroup.WithContext(rctx)
@@ -223,6 +227,9 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 				}
 			})
 			if err != nil {
+				if source.IsUnreachable(err) {
+					return err // it names the source
+				}
 				return fmt.Errorf("cannot list %s: %w", src, err)
 			}
 		}
@@ -238,7 +245,15 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 			defer wg.Done()
 			var bufs buffers
 			for w := range works {
+				if gctx.Err() != nil {
+					return gctx.Err() // stopped: no further object is opened
+				}
 				r := readObject(gctx, w, &opts, &bufs)
+				if source.IsUnreachable(r.err) {
+					// Stop the run: no further object is asked for. This
+					// one, like the rest, is read by the next run.
+					return r.err
+				}
 				select {
 				case results <- r:
 				case <-gctx.Done():
@@ -257,6 +272,12 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 	for r := range results {
 		if collectErr != nil {
 			continue // drain
+		}
+		if r.err != nil && gctx.Err() != nil && (errors.Is(r.err, context.Canceled) || errors.Is(r.err, context.DeadlineExceeded)) {
+			continue // cut short by the stop: read by the next run
+		}
+		if r.err != nil && gctx.Err() != nil && (errors.Is(r.err, context.Canceled) || errors.Is(r.err, context.DeadlineExceeded)) {
+			continue // cut short by the stop: read by the next run
 		}
 		listMu.Lock()
 		c.progressListed = c.sum.Objects
@@ -288,6 +309,20 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 	c.sum.Duration = opts.Now().Sub(start)
 	if collectErr != nil {
 		return c.sum, collectErr
+	}
+	if source.IsUnreachable(gerr) {
+		var ue *source.UnreachableError
+		if errors.As(gerr, &ue) {
+			gerr = ue // it says all: which source, where, why
+		}
+		return c.sum, fmt.Errorf("ingest stopped after storing %d objects (the next run reads the rest): %w", c.sum.New, gerr)
+	}
+	if source.IsUnreachable(gerr) {
+		var ue *source.UnreachableError
+		if errors.As(gerr, &ue) {
+			gerr = ue // it says all: which source, where, why
+		}
+		return c.sum, fmt.Errorf("ingest stopped after storing %d objects (the next run reads the rest): %w", c.sum.New, gerr)
 	}
 	if gerr != nil && !errors.Is(gerr, context.Canceled) {
 		return c.sum, gerr
@@ -479,7 +514,8 @@ type collector struct {
 	sum     Summary
 	bufs    map[cloudtrail.Partition][]*cloudtrail.Event
 	fps     map[cloudtrail.Partition]map[int64]int64
-	touch   map[cloudtrail.Partition]bool // partitions written by this run
+	days    map[dayKey]bool      // the days whose fingerprints fps holds
+	touch   map[lake.Bucket]bool // buckets written by this run
 	pending []lake.Entry
 	nbuf    int
 	batches chan batch
@@ -582,16 +618,36 @@ func (c *collector) progress() {
 	})
 }
 
+// dayKey is one day of one bucket: the unit in which fingerprints are
+// read from the lake.
+type dayKey struct {
+	bucket lake.Bucket
+	day    string
+}
+
 // fingerprints returns the set of events stored or buffered in partition p.
 func (c *collector) fingerprints(p cloudtrail.Partition) (map[int64]int64, error) {
 	if set, ok := c.fps[p]; ok {
 		return set, nil
 	}
-	set, err := c.lk.Fingerprints(p)
-	if err != nil {
-		return nil, err
+	k := dayKey{lake.BucketOf(p), p.Day}
+	if !c.days[k] {
+		sets, err := c.lk.DayFingerprints(k.bucket, k.day)
+		if err != nil {
+			return nil, err
+		}
+		for region, set := range sets {
+			q := p
+			q.Region = region
+			c.fps[q] = set
+		}
+		c.days[k] = true
 	}
-	c.fps[p] = set
+	set, ok := c.fps[p]
+	if !ok {
+		set = map[int64]int64{}
+		c.fps[p] = set
+	}
 	return set, nil
 }
 
@@ -618,13 +674,20 @@ func (c *collector) flush() error {
 	// partitions in this batch (the next objects most likely add to them);
 	// forget the others to bound memory: they are read again from their
 	// (complete) files if needed.
+	keep := map[dayKey]bool{}
+	for p := range b.bufs {
+		keep[dayKey{lake.BucketOf(p), p.Day}] = true
+		c.touch[lake.BucketOf(p)] = true
+	}
 	for p := range c.fps {
-		if _, ok := b.bufs[p]; !ok {
+		if !keep[dayKey{lake.BucketOf(p), p.Day}] {
 			delete(c.fps, p)
 		}
 	}
-	for p := range b.bufs {
-		c.touch[p] = true
+	for k := range c.days {
+		if !keep[k] {
+			delete(c.days, k)
+		}
 	}
 	c.bufs = map[cloudtrail.Partition][]*cloudtrail.Event{}
 	c.pending = nil
@@ -656,24 +719,33 @@ func (c *collector) writeLoop() {
 }
 
 func (c *collector) writeBatch(b batch) error {
-	parts := make([]cloudtrail.Partition, 0, len(b.bufs))
-	for p := range b.bufs {
-		parts = append(parts, p)
+	groups := map[lake.Bucket]map[cloudtrail.Partition][]*cloudtrail.Event{}
+	sizes := map[lake.Bucket]int{}
+	for p, evs := range b.bufs {
+		k := lake.BucketOf(p)
+		if groups[k] == nil {
+			groups[k] = map[cloudtrail.Partition][]*cloudtrail.Event{}
+		}
+		groups[k][p] = evs
+		sizes[k] += len(evs)
 	}
-	sort.Slice(parts, func(i, j int) bool { return len(b.bufs[parts[i]]) > len(b.bufs[parts[j]]) })
+	buckets := make([]lake.Bucket, 0, len(groups))
+	for k := range groups {
+		buckets = append(buckets, k)
+	}
+	sort.Slice(buckets, func(i, j int) bool { return sizes[buckets[i]] > sizes[buckets[j]] })
 	g := errgroup.Group{}
 	g.SetLimit(c.opts.Workers)
-	for _, p := range parts {
-		evs := b.bufs[p]
+	for _, k := range buckets {
 		g.Go(func() error {
-			_, size, err := c.lk.AddEvents(p, evs)
+			_, size, err := c.lk.AddEvents(k, groups[k])
 			if err != nil {
 				return err
 			}
 			c.mu.Lock()
 			c.sum.Files++
 			c.sum.LakeBytes += size
-			c.sum.Written += len(evs)
+			c.sum.Written += sizes[k]
 			c.mu.Unlock()
 			return nil
 		})
@@ -689,20 +761,17 @@ func (c *collector) writeBatch(b batch) error {
 
 func (c *collector) compact() (lake.CompactStats, error) {
 	var total lake.CompactStats
-	parts := make([]cloudtrail.Partition, 0, len(c.touch))
-	for p := range c.touch {
-		parts = append(parts, p)
+	buckets := make([]lake.Bucket, 0, len(c.touch))
+	for b := range c.touch {
+		buckets = append(buckets, b)
 	}
-	sort.Slice(parts, func(i, j int) bool { return parts[i].Path() < parts[j].Path() })
-	for _, p := range parts {
-		s, err := c.lk.Compact(p, c.opts.CompactFiles)
+	sort.Slice(buckets, func(i, j int) bool { return buckets[i].Path() < buckets[j].Path() })
+	for _, b := range buckets {
+		s, err := c.lk.Compact(b, c.opts.CompactFiles)
 		if err != nil {
 			return total, err
 		}
-		total.Partitions += s.Partitions
-		total.FilesBefore += s.FilesBefore
-		total.FilesAfter += s.FilesAfter
-		total.Events += s.Events
+		total.Add(s)
 	}
 	return total, nil
 }

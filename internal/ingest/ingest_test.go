@@ -43,13 +43,13 @@ func run(t *testing.T, lakeDir string, opts ingest.Options, paths ...string) ing
 // lakeEvents reads every event stored in a lake.
 func lakeEvents(t *testing.T, dir string) []*cloudtrail.Event {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "cloudtrail", "*", "*", "*", "*", "*", "*.parquet"))
+	files, err := lake.ListFiles(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []*cloudtrail.Event
 	for _, f := range files {
-		evs, err := lake.ReadEvents(f)
+		evs, err := lake.ReadEvents(f.Path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,13 +257,12 @@ func TestOddRecords(t *testing.T) {
 			if s.Written != 1 {
 				t.Fatalf("written %d, want 1 (%+v)", s.Written, s)
 			}
-			files, _ := filepath.Glob(filepath.Join(lk, "cloudtrail", filepath.FromSlash(tc.partition), "*.parquet"))
-			if len(files) != 1 {
-				t.Fatalf("no data file in partition %s", tc.partition)
-			}
-			evs, err := lake.ReadEvents(files[0])
+			evs, err := lake.PartitionEvents(lk, hivePartition(t, tc.partition))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if len(evs) != 1 {
+				t.Fatalf("%d events in partition %s, want 1", len(evs), tc.partition)
 			}
 			e := evs[0]
 			if (e.Raw != nil) != tc.kept {
@@ -313,21 +312,21 @@ func TestCompaction(t *testing.T) {
 		n += trailtest.WriteTrail(t, sub, trailtest.Trail{Accounts: []string{"111111111111"}, Regions: []string{"us-east-1"}, Start: day, Days: 1, Files: 1, Events: 50, Seed: uint64(i + 1)})
 		run(t, lk, ingest.Options{CompactFiles: -1}, sub)
 	}
-	p := cloudtrail.Partition{Account: "111111111111", Region: "us-east-1", Year: "2019", Month: "09", Day: "30"}
+	b := lake.Bucket{Account: "111111111111", Year: "2019", Month: "09"}
 	l, err := lake.Open(context.Background(), lk, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	files, _ := l.DataFiles(p)
+	files, _ := l.BucketFiles(b)
 	if len(files) < 5 {
 		t.Fatalf("%d files before compaction, want 5 or more", len(files))
 	}
-	st, err := l.Compact(p, 1)
+	st, err := l.Compact(b, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ = l.DataFiles(p)
+	files, _ = l.BucketFiles(b)
 	if len(files) != 1 || st.Events != n {
 		t.Fatalf("after compaction: %d files, %d events; want 1 and %d", len(files), st.Events, n)
 	}
@@ -337,4 +336,21 @@ func TestCompaction(t *testing.T) {
 			t.Fatalf("compacted file is not sorted by time at row %d", i)
 		}
 	}
+}
+
+// hivePartition reads a partition's Hive path (account=/region=/year=/month=/day=).
+func hivePartition(t *testing.T, path string) cloudtrail.Partition {
+	t.Helper()
+	var v []string
+	for _, kv := range strings.Split(path, "/") {
+		_, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			t.Fatalf("bad partition path %q", path)
+		}
+		v = append(v, val)
+	}
+	if len(v) != 5 {
+		t.Fatalf("bad partition path %q", path)
+	}
+	return cloudtrail.Partition{Account: v[0], Region: v[1], Year: v[2], Month: v[3], Day: v[4]}
 }

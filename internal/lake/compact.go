@@ -2,12 +2,15 @@ package lake
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -15,60 +18,92 @@ import (
 	"github.com/trailsql/trailsql/internal/needle"
 )
 
-// journal is written before a compacted file replaces the files it merges:
-// after a crash, recovery deletes the old files if the new one is in place,
-// or the new one's temporary file if not.
+// journal is written before the files of a compaction replace the files
+// they merge. After a crash, recovery deletes the old files if every new
+// one is in place, or the new ones that are if not. Readers leave out the
+// old files in the first case and the new ones in the second (see
+// CompactionJournal), so that they never see an event twice.
 type journal struct {
-	New string   `json:"new"`
-	Old []string `json:"old"`
+	New  string   `json:"new,omitempty"` // written by older versions: one new file
+	News []string `json:"news,omitempty"`
+	Old  []string `json:"old"`
+}
+
+func (j journal) news() []string {
+	if j.New != "" {
+		return append([]string{j.New}, j.News...)
+	}
+	return j.News
 }
 
 func (l *Lake) journalPath() string { return filepath.Join(l.Dir, MetaDir, "compact.journal") }
 
-// CompactionJournal returns the files that an unfinished compaction is
-// replacing, which readers must leave out, if any.
-func CompactionJournal(dir string) ([]string, error) {
+// readJournal reads the journal of an unfinished compaction of the lake at
+// dir, if there is one, and says which of its new files are in place.
+func readJournal(dir string) (j journal, present []string, all bool, ok bool, err error) {
 	b, err := os.ReadFile(filepath.Join(dir, MetaDir, "compact.journal"))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return j, nil, false, false, nil
 	}
 	if err != nil {
+		return j, nil, false, false, err
+	}
+	if json.Unmarshal(b, &j) != nil {
+		return j, nil, false, false, nil
+	}
+	all = true
+	for _, n := range j.news() {
+		if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
+			present = append(present, n)
+		} else {
+			all = false
+		}
+	}
+	return j, present, all && len(present) > 0, true, nil
+}
+
+// CompactionJournal returns the files that an unfinished compaction makes
+// readers leave out, if any: the files it replaces once all of its new
+// files are in place, and the new files in place until then.
+func CompactionJournal(dir string) ([]string, error) {
+	j, present, all, ok, err := readJournal(dir)
+	if err != nil || !ok {
 		return nil, err
 	}
-	var j journal
-	if err := json.Unmarshal(b, &j); err != nil {
-		return nil, nil
+	skip := present
+	if all {
+		skip = j.Old
 	}
-	if _, err := os.Stat(filepath.Join(dir, j.New)); err != nil {
-		return nil, nil
-	}
-	out := make([]string, len(j.Old))
-	for i, o := range j.Old {
+	out := make([]string, len(skip))
+	for i, o := range skip {
 		out[i] = filepath.Join(dir, o)
 	}
 	return out, nil
 }
 
 func (l *Lake) finishCompactions() error {
-	b, err := os.ReadFile(l.journalPath())
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
+	j, present, all, ok, err := readJournal(l.Dir)
 	if err != nil {
 		return fmt.Errorf("cannot read compaction journal: %w", err)
 	}
-	var j journal
-	if err := json.Unmarshal(b, &j); err == nil {
-		if _, err := os.Stat(filepath.Join(l.Dir, j.New)); err == nil {
-			for _, o := range j.Old {
-				old := filepath.Join(l.Dir, o)
-				if err := os.Remove(old); err != nil && !errors.Is(err, os.ErrNotExist) {
-					return fmt.Errorf("cannot finish compaction: %w", err)
-				}
-				if err := os.Remove(needle.SidecarPath(old)); err != nil && !errors.Is(err, os.ErrNotExist) {
-					return fmt.Errorf("cannot finish compaction: %w", err)
-				}
-			}
+	if !ok {
+		if err := os.Remove(l.journalPath()); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("cannot remove compaction journal: %w", err)
+		}
+		return nil
+	}
+	remove := j.news() // undo: the new files and their sidecars
+	if all {
+		remove = j.Old
+	}
+	_ = present
+	for _, o := range remove {
+		old := filepath.Join(l.Dir, o)
+		if err := os.Remove(old); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("cannot finish compaction: %w", err)
+		}
+		if err := os.Remove(needle.SidecarPath(old)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("cannot finish compaction: %w", err)
 		}
 	}
 	return os.Remove(l.journalPath())
@@ -76,60 +111,182 @@ func (l *Lake) finishCompactions() error {
 
 // CompactStats says what a compaction did.
 type CompactStats struct {
-	Partitions  int // partitions compacted
+	Partitions  int // buckets (or older partitions) compacted
 	FilesBefore int
 	FilesAfter  int
 	Events      int
 }
 
-// Compact merges the data files of partition p into one file sorted by time
-// when it has more than maxFiles files. Readers see either the old files or
-// the new one (see CompactionJournal); a crash at any point loses nothing.
-func (l *Lake) Compact(p cloudtrail.Partition, maxFiles int) (CompactStats, error) {
-	files, err := l.DataFiles(p)
+// Add adds o's counts to s.
+func (s *CompactStats) Add(o CompactStats) {
+	s.Partitions += o.Partitions
+	s.FilesBefore += o.FilesBefore
+	s.FilesAfter += o.FilesAfter
+	s.Events += o.Events
+}
+
+// TargetRows is the number of rows compaction puts in a data file (the
+// last file of a bucket has fewer): about 1M rows, 64–256 MB of Parquet,
+// the size that DuckDB, Athena and Trino read best.
+const TargetRows = 1 << 20
+
+// input is a data file that a compaction reads; region and day are its
+// partition's when the file is of the older layout (its rows have none).
+type input struct {
+	path        string
+	region, day string
+}
+
+// Compact merges the small data files of bucket b (fewer than TargetRows
+// rows) into files of TargetRows rows, sorted by time, when it has more
+// than maxSmall of them. Files that are full are left alone, so a file is
+// rewritten only while it grows towards TargetRows: the cost of the
+// incremental runs that add small files stays bounded. Readers see either
+// the old files or the new ones (see CompactionJournal); a crash at any
+// point loses nothing.
+func (l *Lake) Compact(b Bucket, maxSmall int) (CompactStats, error) {
+	files, err := l.BucketFiles(b)
 	if err != nil {
 		return CompactStats{}, err
 	}
-	if len(files) <= maxFiles || len(files) < 2 {
+	var small []string
+	for _, f := range files {
+		if rows, ok := fileRows(f); !ok || rows < TargetRows {
+			small = append(small, f)
+		}
+	}
+	if len(small) <= maxSmall || len(small) < 2 {
 		return CompactStats{FilesBefore: len(files), FilesAfter: len(files)}, nil
 	}
-	// Write the merged file to tmp first, journal, then rename.
-	name := "c-" + l.newID() + ".parquet"
-	tmp := l.tmpPath(name)
-	n, ix, err := mergeFiles(tmp, files)
+	in := make([]input, len(small))
+	for i, f := range small {
+		in[i] = input{path: f}
+	}
+	st, err := l.replace(b, [][]input{in})
+	st.FilesBefore, st.FilesAfter = len(files), len(files)-len(small)+st.FilesAfter
+	return st, err
+}
+
+// Convert moves the events of partitions of the older layout (one folder
+// per account, region and day) that belong to bucket b into new files of
+// b, and removes the old files, crash-safe as Compact. Queries read both
+// layouts, so a lake can be converted bucket by bucket while it is used.
+func (l *Lake) Convert(b Bucket, parts []cloudtrail.Partition) (CompactStats, error) {
+	// Days do not overlap in time, so merging day by day, in order,
+	// writes the bucket's rows in time order.
+	byDay := map[string][]input{}
+	n := 0
+	for _, p := range parts {
+		if BucketOf(p) != b {
+			return CompactStats{}, fmt.Errorf("BUG: partition %s is not in bucket %s", p.Path(), b.Path())
+		}
+		files, err := l.DataFiles(p)
+		if err != nil {
+			return CompactStats{}, err
+		}
+		for _, f := range files {
+			byDay[p.Day] = append(byDay[p.Day], input{path: f, region: p.Region, day: p.Day})
+			n++
+		}
+	}
+	if n == 0 {
+		return CompactStats{}, nil
+	}
+	days := make([]string, 0, len(byDay))
+	for d := range byDay {
+		days = append(days, d)
+	}
+	slices.Sort(days)
+	groups := make([][]input, len(days))
+	for i, d := range days {
+		groups[i] = byDay[d]
+	}
+	st, err := l.replace(b, groups)
 	if err != nil {
-		os.Remove(tmp)
+		return st, err
+	}
+	st.FilesBefore = n
+	st.Partitions = len(parts)
+	for _, p := range parts {
+		// The partition's folders are empty now; remove them so that the
+		// lake lists only buckets.
+		dir := l.PartitionDir(p)
+		for range 4 {
+			if os.Remove(dir) != nil {
+				break
+			}
+			dir = filepath.Dir(dir)
+		}
+	}
+	return st, nil
+}
+
+// fileRows returns the number of rows of a data file from its sidecar.
+func fileRows(path string) (int64, bool) {
+	sc, done, err := needle.OpenFile(path)
+	if err != nil {
+		return 0, false
+	}
+	defer done()
+	s, ok := sc.Summary()
+	return s.Rows, ok
+}
+
+// replace merges the groups of input files (each group's files merged by
+// time; the groups one after another) into new files of bucket b of up to
+// TargetRows rows each, then puts them in place of the inputs.
+func (l *Lake) replace(b Bucket, groups [][]input) (CompactStats, error) {
+	rw := &rollWriter{l: l}
+	defer rw.abort()
+	n, err := mergeGroups(rw, groups)
+	if err != nil {
 		return CompactStats{}, err
 	}
-	dst := filepath.Join(l.PartitionDir(p), name)
-	if err := l.writeSidecar(dst, ix); err != nil {
-		os.Remove(tmp)
+	if err := rw.finish(); err != nil {
 		return CompactStats{}, err
 	}
-	j := journal{New: rel(l.Dir, dst)}
-	for _, f := range files {
-		j.Old = append(j.Old, rel(l.Dir, f))
+	dir := l.BucketDir(b)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return CompactStats{}, fmt.Errorf("cannot create bucket %s: %w", dir, err)
+	}
+	var j journal
+	for i, out := range rw.done {
+		dst := filepath.Join(dir, filepath.Base(out.tmp))
+		if err := l.writeSidecar(dst, out.index); err != nil {
+			return CompactStats{}, err
+		}
+		rw.done[i].dst = dst
+		j.News = append(j.News, rel(l.Dir, dst))
+	}
+	for _, g := range groups {
+		for _, in := range g {
+			j.Old = append(j.Old, rel(l.Dir, in.path))
+		}
 	}
 	jb, _ := json.Marshal(j)
 	if err := writeSynced(l.journalPath(), jb); err != nil {
-		os.Remove(tmp)
 		return CompactStats{}, fmt.Errorf("cannot write compaction journal: %w", err)
 	}
-	if err := os.Rename(tmp, dst); err != nil {
-		os.Remove(tmp)
-		os.Remove(l.journalPath())
-		return CompactStats{}, fmt.Errorf("cannot move compacted file into %s: %w", l.PartitionDir(p), err)
+	for _, out := range rw.done {
+		if err := os.Rename(out.tmp, out.dst); err != nil {
+			return CompactStats{}, fmt.Errorf("cannot move compacted file into %s: %w", dir, err)
+		}
 	}
-	if err := syncDir(l.PartitionDir(p)); err != nil {
+	if err := syncDir(dir); err != nil {
 		return CompactStats{}, err
 	}
+	rw.done = nil
 	if err := l.finishCompactions(); err != nil {
 		return CompactStats{}, err
 	}
-	if err := syncDir(l.PartitionDir(p)); err != nil {
-		return CompactStats{}, err
+	for _, g := range groups {
+		for _, in := range g {
+			if err := syncDir(filepath.Dir(in.path)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return CompactStats{}, err
+			}
+		}
 	}
-	return CompactStats{Partitions: 1, FilesBefore: len(files), FilesAfter: 1, Events: n}, nil
+	return CompactStats{Partitions: 1, FilesAfter: len(j.News), Events: n}, nil
 }
 
 func rel(base, path string) string {
@@ -140,26 +297,135 @@ func rel(base, path string) string {
 	return r
 }
 
-// mergeFiles merges data files, each sorted by time, into one sorted file
-// at path, streaming: memory holds one batch of rows per input file and
-// the fingerprints of the events (an event stored twice is written once).
-// It returns the number of events written and their token index.
-func mergeFiles(path string, files []string) (int, []byte, error) {
-	n, ix, err := merge(path, files)
-	if err != nil {
-		return n, nil, err
-	}
-	return n, ix.Encode(), nil
+// rollWriter writes merged rows into temporary files of up to TargetRows
+// rows each.
+type rollWriter struct {
+	l    *Lake
+	f    *os.File
+	bw   *bufio.Writer
+	pw   *parquet.GenericWriter[Row]
+	ix   *needle.Builder
+	path string
+	rows int
+	buf  []Row // rows not yet handed to pw
+	done []rolled
+	// maxRows is TargetRows (tests make it smaller).
+	maxRows int
 }
 
-func merge(path string, files []string) (int, *needle.Builder, error) {
-	out, err := os.Create(path)
-	if err != nil {
-		return 0, nil, fmt.Errorf("cannot create %s: %w", path, err)
+// rolled is a finished temporary file and its token index.
+type rolled struct {
+	tmp, dst string
+	index    []byte
+}
+
+func (w *rollWriter) write(r *Row) error {
+	if w.pw == nil {
+		w.path = w.l.tmpPath("c-" + w.l.newID() + ".parquet")
+		f, err := os.Create(w.path)
+		if err != nil {
+			return fmt.Errorf("cannot create %s: %w", w.path, err)
+		}
+		w.f, w.bw = f, bufio.NewWriterSize(f, 1<<20)
+		w.pw = parquet.NewGenericWriter[Row](w.bw, writerOptions()...)
+		w.ix = needle.NewBuilder(min(TargetRows, 256*1024))
+		w.rows = 0
 	}
-	defer out.Close()
-	bw := bufio.NewWriterSize(out, 1<<20)
-	pw := parquet.NewGenericWriter[cloudtrail.Event](bw, writerOptions()...)
+	w.buf = append(w.buf, *r)
+	w.ix.AddRecord(&r.Event, deref(r.Region), deref(r.Day))
+	w.rows++
+	if len(w.buf) == 1024 {
+		if err := w.flush(); err != nil {
+			return err
+		}
+	}
+	limit := w.maxRows
+	if limit == 0 {
+		limit = TargetRows
+	}
+	if w.rows >= limit {
+		return w.close()
+	}
+	return nil
+}
+
+func (w *rollWriter) flush() error {
+	_, err := w.pw.Write(w.buf)
+	clear(w.buf)
+	w.buf = w.buf[:0]
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", w.path, err)
+	}
+	return nil
+}
+
+// close finishes the current file.
+func (w *rollWriter) close() error {
+	if w.pw == nil {
+		return nil
+	}
+	err := w.flush()
+	if err == nil {
+		err = w.pw.Close()
+	}
+	if err == nil {
+		err = w.bw.Flush()
+	}
+	if err == nil {
+		err = w.f.Sync()
+	}
+	if cerr := w.f.Close(); err == nil {
+		err = cerr
+	}
+	w.pw = nil
+	if err != nil {
+		os.Remove(w.path)
+		return fmt.Errorf("cannot write %s: %w", w.path, err)
+	}
+	w.done = append(w.done, rolled{tmp: w.path, index: w.ix.Encode()})
+	w.ix = nil
+	return nil
+}
+
+func (w *rollWriter) finish() error { return w.close() }
+
+// abort removes what was not put in place.
+func (w *rollWriter) abort() {
+	if w.pw != nil {
+		w.pw.Close()
+		w.f.Close()
+		os.Remove(w.path)
+	}
+	for _, d := range w.done {
+		os.Remove(d.tmp)
+	}
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// mergeGroups merges each group of files, each sorted by time, into w,
+// streaming: memory holds one batch of rows per input file of a group. An
+// event stored twice is written once (two copies of an event have the same
+// time, so only the fingerprints of one time are kept). It returns the
+// number of events written.
+func mergeGroups(w *rollWriter, groups [][]input) (int, error) {
+	n := 0
+	for _, g := range groups {
+		k, err := mergeGroup(w, g)
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func mergeGroup(w *rollWriter, files []input) (int, error) {
 	var curs []*cursor
 	defer func() {
 		for _, c := range curs {
@@ -169,58 +435,45 @@ func merge(path string, files []string) (int, *needle.Builder, error) {
 	for _, f := range files {
 		c, err := openCursor(f)
 		if err != nil {
-			return 0, nil, err
+			return 0, err
 		}
 		curs = append(curs, c)
 		if err := c.advance(); err != nil {
-			return 0, nil, err
+			return 0, err
 		}
 	}
-	var rows int64
-	for _, c := range curs {
-		rows += c.r.NumRows()
-	}
-	ix := needle.NewBuilder(int(rows))
 	seen := map[int64]struct{}{}
+	var seenAt int64
 	n := 0
-	row := make([]cloudtrail.Event, 1)
 	for {
 		best := -1
 		for i, c := range curs {
 			if c.cur == nil {
 				continue
 			}
-			if best < 0 || less(c.cur, curs[best].cur) {
+			if best < 0 || less(&c.cur.Event, &curs[best].cur.Event) {
 				best = i
 			}
 		}
 		if best < 0 {
-			break
+			return n, nil
 		}
 		c := curs[best]
+		if t := ts(&c.cur.Event); t != seenAt {
+			clear(seen)
+			seenAt = t
+		}
 		if _, dup := seen[c.cur.FP]; !dup {
 			seen[c.cur.FP] = struct{}{}
-			row[0] = *c.cur
-			ix.AddEvent(&row[0])
-			if _, err := pw.Write(row); err != nil {
-				return n, nil, fmt.Errorf("cannot write %s: %w", path, err)
+			if err := w.write(c.cur); err != nil {
+				return n, err
 			}
 			n++
 		}
 		if err := c.advance(); err != nil {
-			return n, nil, err
+			return n, err
 		}
 	}
-	if err := pw.Close(); err != nil {
-		return n, nil, fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return n, nil, fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	if err := out.Sync(); err != nil {
-		return n, nil, fmt.Errorf("cannot sync %s: %w", path, err)
-	}
-	return n, ix, out.Close()
 }
 
 func less(a, b *cloudtrail.Event) bool {
@@ -232,24 +485,24 @@ func less(a, b *cloudtrail.Event) bool {
 
 // cursor reads one data file row by row, in batches.
 type cursor struct {
-	path string
-	f    *os.File
-	r    *parquet.GenericReader[cloudtrail.Event]
-	buf  []cloudtrail.Event
+	in   input
+	r    *rowReader
+	buf  []Row
 	i, n int
-	cur  *cloudtrail.Event
+	cur  *Row
 	eof  bool
 }
 
-func openCursor(path string) (*cursor, error) {
-	f, err := os.Open(path)
+func openCursor(in input) (*cursor, error) {
+	r, err := openRows(in.path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+		return nil, err
 	}
-	return &cursor{path: path, f: f, r: parquet.NewGenericReader[cloudtrail.Event](f), buf: make([]cloudtrail.Event, 256)}, nil
+	return &cursor{in: in, r: r, buf: make([]Row, 256)}, nil
 }
 
-// advance moves to the next row; cur is nil at the end.
+// advance moves to the next row; cur is nil at the end. Rows of a file of
+// the older layout get the region and day of its folder.
 func (c *cursor) advance() error {
 	if c.i >= c.n {
 		c.cur = nil
@@ -257,11 +510,11 @@ func (c *cursor) advance() error {
 			return nil
 		}
 		clear(c.buf)
-		n, err := c.r.Read(c.buf)
+		n, err := c.r.read(c.buf)
 		if err == io.EOF {
 			c.eof = true
 		} else if err != nil {
-			return fmt.Errorf("cannot read %s: %w", c.path, err)
+			return err
 		}
 		c.i, c.n = 0, n
 		if n == 0 {
@@ -270,13 +523,13 @@ func (c *cursor) advance() error {
 	}
 	c.cur = &c.buf[c.i]
 	c.i++
+	if c.in.region != "" {
+		c.cur.Region, c.cur.Day = &c.in.region, &c.in.day
+	}
 	return nil
 }
 
-func (c *cursor) close() {
-	c.r.Close()
-	c.f.Close()
-}
+func (c *cursor) close() { c.r.close() }
 
 func writeSynced(path string, data []byte) error {
 	f, err := os.Create(path)
@@ -295,21 +548,34 @@ func writeSynced(path string, data []byte) error {
 }
 
 // Reindex rebuilds the sidecar (token index and summary, see package
-// needle) of each data file of partition p that has none, a damaged one,
-// or one of an older format without a summary, and returns how many it
-// rebuilt. A lake written by an older trailsql gets what queries need to
-// prune by time.
-func (l *Lake) Reindex(p cloudtrail.Partition) (int, error) {
+// needle) of each data file of bucket b that has none, a damaged one, or
+// one of an older format, and returns how many it rebuilt.
+func (l *Lake) Reindex(b Bucket) (int, error) {
+	files, err := l.BucketFiles(b)
+	if err != nil {
+		return 0, err
+	}
+	return l.reindex(l.BucketDir(b), files, input{})
+}
+
+// ReindexPartition is Reindex for a partition of the older layout.
+func (l *Lake) ReindexPartition(p cloudtrail.Partition) (int, error) {
 	files, err := l.DataFiles(p)
 	if err != nil {
 		return 0, err
 	}
+	return l.reindex(l.PartitionDir(p), files, input{region: p.Region, day: p.Day})
+}
+
+func (l *Lake) reindex(dir string, files []string, part input) (int, error) {
 	n := 0
 	for _, f := range files {
-		if currentSidecar(f) {
+		if currentSidecar(f, part.region == "") {
 			continue
 		}
-		ix, err := indexFile(f)
+		in := part
+		in.path = f
+		ix, err := indexFile(in)
 		if err != nil {
 			return n, err
 		}
@@ -319,7 +585,7 @@ func (l *Lake) Reindex(p cloudtrail.Partition) (int, error) {
 		n++
 	}
 	if n > 0 {
-		if err := syncDir(l.PartitionDir(p)); err != nil {
+		if err := syncDir(dir); err != nil {
 			return n, err
 		}
 	}
@@ -328,24 +594,26 @@ func (l *Lake) Reindex(p cloudtrail.Partition) (int, error) {
 
 // currentSidecar reports whether the data file path has a readable sidecar
 // of the current format.
-func currentSidecar(path string) bool {
+// of the current format (with parts when the file holds several).
+func currentSidecar(path string, parts bool) bool {
 	sc, done, err := needle.OpenFile(path)
 	if err != nil {
 		return false
 	}
 	defer done()
-	_, ok := sc.Summary()
-	return ok
+	s, ok := sc.Summary()
+	return ok && (!parts || s.Parts != nil || s.Rows == 0)
 }
 
 // indexFile reads the events of a data file, streaming, into a new index.
-func indexFile(path string) (*needle.Builder, error) {
-	c, err := openCursor(path)
+// Rows of a bucket's file are counted in their parts.
+func indexFile(in input) (*needle.Builder, error) {
+	c, err := openCursor(in)
 	if err != nil {
 		return nil, err
 	}
 	defer c.close()
-	ix := needle.NewBuilder(int(c.r.NumRows()))
+	ix := needle.NewBuilder(int(c.r.n))
 	for {
 		if err := c.advance(); err != nil {
 			return nil, err
@@ -353,6 +621,80 @@ func indexFile(path string) (*needle.Builder, error) {
 		if c.cur == nil {
 			return ix, nil
 		}
-		ix.AddEvent(c.cur)
+		if in.region != "" {
+			ix.AddEvent(&c.cur.Event)
+		} else {
+			ix.AddRecord(&c.cur.Event, deref(c.cur.Region), deref(c.cur.Day))
+		}
 	}
+}
+
+// TidyStats says what Tidy did.
+type TidyStats struct {
+	Converted CompactStats // partitions of the older layout moved into buckets
+	Compacted CompactStats // Partitions: the buckets whose small files were merged; files of all buckets
+	Buckets   int          // buckets in the lake
+	Reindexed int          // sidecars rebuilt
+}
+
+// Tidy brings the whole lake to the current layout: it moves the
+// partitions of the older layout (one folder per account, region and day)
+// into buckets, merges the small files of each bucket when it has more
+// than maxSmall, and rebuilds old or missing sidecars. Each step is
+// crash-safe; progress, when set, is told each bucket done.
+func (l *Lake) Tidy(ctx context.Context, maxSmall int, progress func(b Bucket, done, total int)) (TidyStats, error) {
+	var st TidyStats
+	parts, err := LegacyPartitions(l.Dir)
+	if err != nil {
+		return st, fmt.Errorf("cannot list the partitions of %s: %w", l.Dir, err)
+	}
+	old := map[Bucket][]cloudtrail.Partition{}
+	for _, p := range parts {
+		old[BucketOf(p)] = append(old[BucketOf(p)], p)
+	}
+	buckets, err := Buckets(l.Dir)
+	if err != nil {
+		return st, fmt.Errorf("cannot list the buckets of %s: %w", l.Dir, err)
+	}
+	all := map[Bucket]bool{}
+	for _, b := range buckets {
+		all[b] = true
+	}
+	for b := range old {
+		all[b] = true
+	}
+	order := make([]Bucket, 0, len(all))
+	for b := range all {
+		order = append(order, b)
+	}
+	slices.SortFunc(order, func(a, b Bucket) int { return strings.Compare(a.Path(), b.Path()) })
+	for i, b := range order {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		if ps := old[b]; len(ps) > 0 {
+			// Old files of a partition may lack a current sidecar; the
+			// conversion writes new ones for everything it moves.
+			s, err := l.Convert(b, ps)
+			if err != nil {
+				return st, err
+			}
+			st.Converted.Add(s)
+		}
+		s, err := l.Compact(b, maxSmall)
+		if err != nil {
+			return st, err
+		}
+		st.Compacted.Add(s)
+		st.Buckets++
+		n, err := l.Reindex(b)
+		if err != nil {
+			return st, err
+		}
+		st.Reindexed += n
+		if progress != nil {
+			progress(b, i+1, len(order))
+		}
+	}
+	return st, nil
 }

@@ -126,8 +126,10 @@ func dataFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
-// Partitions lists every partition of the lake that holds data files.
-func Partitions(dir string) ([]cloudtrail.Partition, error) {
+// LegacyPartitions lists the partition folders of the older layout (one
+// folder per account, region and day) that the lake still has; `trailsql
+// compact` moves them into buckets.
+func LegacyPartitions(dir string) ([]cloudtrail.Partition, error) {
 	root := filepath.Join(dir, Table)
 	matches, err := filepath.Glob(filepath.Join(root, "account=*", "region=*", "year=*", "month=*", "day=*"))
 	if err != nil {

@@ -79,18 +79,65 @@ func WriteEvents(w io.Writer, events []*cloudtrail.Event) error {
 	return pw.Close()
 }
 
-// writeFile writes events (sorted first) to a new file of partition p and
-// makes it visible by rename. It returns the file's path.
-func (l *Lake) writeFile(p cloudtrail.Partition, prefix string, events []*cloudtrail.Event) (string, int64, error) {
-	SortEvents(events)
+// Located is an event with the region and day of its partition, which a
+// bucket's data file stores as columns.
+type Located struct {
+	Event       *cloudtrail.Event
+	Region, Day string
+}
+
+func sortLocated(rows []Located) {
+	slices.SortStableFunc(rows, func(a, b Located) int {
+		if c := cmp.Compare(ts(a.Event), ts(b.Event)); c != 0 {
+			return c
+		}
+		return cmp.Compare(str(a.Event.EventID), str(b.Event.EventID))
+	})
+}
+
+// writeRows writes rows, sorted by time, into w as Parquet, and adds them
+// to ix.
+func writeRows(w io.Writer, rows []Located, ix *needle.Builder) error {
+	pw := parquet.NewGenericWriter[Row](w, writerOptions()...)
+	const batch = 1024
+	buf := make([]Row, 0, batch)
+	for i, r := range rows {
+		region, day := r.Region, r.Day
+		buf = append(buf, Row{Event: *r.Event, Region: &region, Day: &day})
+		ix.AddRecord(r.Event, r.Region, r.Day)
+		if len(buf) == batch || i == len(rows)-1 {
+			if _, err := pw.Write(buf); err != nil {
+				return err
+			}
+			clear(buf)
+			buf = buf[:0]
+		}
+	}
+	return pw.Close()
+}
+
+// WriteRows writes rows, as they are, into w as a bucket's data file.
+func WriteRows(w io.Writer, rows []Row) error {
+	pw := parquet.NewGenericWriter[Row](w, writerOptions()...)
+	if _, err := pw.Write(rows); err != nil {
+		return err
+	}
+	return pw.Close()
+}
+
+// writeFile writes rows (sorted first) to a new file of bucket b and makes
+// it visible by rename. It returns the file's path and size.
+func (l *Lake) writeFile(b Bucket, prefix string, rows []Located) (string, int64, error) {
+	sortLocated(rows)
 	name := prefix + "-" + l.newID() + ".parquet"
 	tmp := l.tmpPath(name)
 	f, err := os.Create(tmp)
 	if err != nil {
 		return "", 0, fmt.Errorf("cannot create %s: %w", tmp, err)
 	}
+	ix := needle.NewBuilder(len(rows))
 	bw := bufio.NewWriterSize(f, 1<<20)
-	err = WriteEvents(bw, events)
+	err = writeRows(bw, rows, ix)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -108,16 +155,12 @@ func (l *Lake) writeFile(p cloudtrail.Partition, prefix string, events []*cloudt
 		os.Remove(tmp)
 		return "", 0, fmt.Errorf("cannot write %s: %w", tmp, err)
 	}
-	dir := l.PartitionDir(p)
+	dir := l.BucketDir(b)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		os.Remove(tmp)
-		return "", 0, fmt.Errorf("cannot create partition %s: %w", dir, err)
+		return "", 0, fmt.Errorf("cannot create bucket %s: %w", dir, err)
 	}
 	dst := filepath.Join(dir, name)
-	ix := needle.NewBuilder(len(events))
-	for _, e := range events {
-		ix.AddEvent(e)
-	}
 	if err := l.writeSidecar(dst, ix.Encode()); err != nil {
 		os.Remove(tmp)
 		return "", 0, err
@@ -149,13 +192,27 @@ func (l *Lake) writeSidecar(path string, data []byte) error {
 	return nil
 }
 
-// AddEvents writes new events into partition p as one new data file. The
-// caller has removed events already present (see Fingerprints).
-func (l *Lake) AddEvents(p cloudtrail.Partition, events []*cloudtrail.Event) (path string, size int64, err error) {
-	if len(events) == 0 {
+// AddEvents writes new events of bucket b, grouped by their partitions,
+// as one new data file. The caller has removed events already present
+// (see DayFingerprints).
+func (l *Lake) AddEvents(b Bucket, groups map[cloudtrail.Partition][]*cloudtrail.Event) (path string, size int64, err error) {
+	n := 0
+	for _, evs := range groups {
+		n += len(evs)
+	}
+	if n == 0 {
 		return "", 0, nil
 	}
-	return l.writeFile(p, "part", events)
+	rows := make([]Located, 0, n)
+	for p, evs := range groups {
+		if BucketOf(p) != b {
+			return "", 0, fmt.Errorf("BUG: partition %s is not in bucket %s", p.Path(), b.Path())
+		}
+		for _, e := range evs {
+			rows = append(rows, Located{Event: e, Region: p.Region, Day: p.Day})
+		}
+	}
+	return l.writeFile(b, "part", rows)
 }
 
 // ReadEvents reads every event of a data file.
@@ -188,28 +245,87 @@ func ReadEvents(path string) ([]*cloudtrail.Event, error) {
 }
 
 type fpRow struct {
-	FP   int64 `parquet:"_fp"`
-	Hash int64 `parquet:"_hash"`
+	FP     int64   `parquet:"_fp"`
+	Hash   int64   `parquet:"_hash"`
+	Region *string `parquet:"region,optional"`
+	Day    *string `parquet:"day,optional"`
 }
 
-// Fingerprints returns the fingerprints of every event stored in partition
-// p, each with the hash of its record's text.
-func (l *Lake) Fingerprints(p cloudtrail.Partition) (map[int64]int64, error) {
-	files, err := l.DataFiles(p)
+// DayFingerprints returns, per region, the fingerprints of every event
+// stored for one day of bucket b, each with the hash of its record's text:
+// from the bucket's files whose summary holds that day (or that have no
+// summary) and from the folders of the older layout. An event can only be
+// stored again on the day of its own eventTime, so this is every event a
+// new one of that day may repeat.
+func (l *Lake) DayFingerprints(b Bucket, day string) (map[string]map[int64]int64, error) {
+	sets := map[string]map[int64]int64{}
+	set := func(region string) map[int64]int64 {
+		s := sets[region]
+		if s == nil {
+			s = map[int64]int64{}
+			sets[region] = s
+		}
+		return s
+	}
+	buf := make([]fpRow, 4096)
+	files, err := l.BucketFiles(b)
 	if err != nil {
 		return nil, err
 	}
-	set := map[int64]int64{}
-	buf := make([]fpRow, 4096)
 	for _, path := range files {
-		if err := readFingerprints(path, buf, set); err != nil {
+		if !fileHasDay(path, day) {
+			continue
+		}
+		err := readFingerprints(path, buf, func(r fpRow) {
+			if r.Day != nil && *r.Day == day && r.Region != nil {
+				set(*r.Region)[r.FP] = r.Hash
+			}
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
-	return set, nil
+	old, err := filepath.Glob(filepath.Join(l.Dir, Table, "account="+b.Account, "region=*", "year="+b.Year, "month="+b.Month, "day="+day))
+	if err != nil {
+		return nil, err
+	}
+	for _, dir := range old {
+		region := hiveValue(filepath.Base(filepath.Dir(filepath.Dir(filepath.Dir(dir)))))
+		files, err := dataFiles(dir)
+		if err != nil {
+			return nil, err
+		}
+		s := set(region)
+		for _, path := range files {
+			if err := readFingerprints(path, buf, func(r fpRow) { s[r.FP] = r.Hash }); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return sets, nil
 }
 
-func readFingerprints(path string, buf []fpRow, set map[int64]int64) error {
+// fileHasDay reports whether the summary of a bucket's data file says it
+// holds rows of day; true when it cannot tell.
+func fileHasDay(path, day string) bool {
+	sc, done, err := needle.OpenFile(path)
+	if err != nil {
+		return true
+	}
+	defer done()
+	sum, ok := sc.Summary()
+	if !ok || sum.Parts == nil {
+		return sum.Rows > 0 || !ok
+	}
+	for _, p := range sum.Parts {
+		if p.Day == day {
+			return true
+		}
+	}
+	return false
+}
+
+func readFingerprints(path string, buf []fpRow, fn func(fpRow)) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", path, err)
@@ -218,9 +334,10 @@ func readFingerprints(path string, buf []fpRow, set map[int64]int64) error {
 	r := parquet.NewGenericReader[fpRow](f)
 	defer r.Close()
 	for {
+		clear(buf)
 		n, err := r.Read(buf)
 		for _, row := range buf[:n] {
-			set[row.FP] = row.Hash
+			fn(row)
 		}
 		if err == io.EOF {
 			return nil

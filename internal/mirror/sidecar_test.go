@@ -28,7 +28,7 @@ func TestSidecars(t *testing.T) {
 	url := "s3://" + bucket + "/side"
 	dir := t.TempDir()
 	ingestTrail(t, dir, trail, -1)
-	data, err := filepath.Glob(filepath.Join(dir, "cloudtrail", "*", "*", "*", "*", "*", "*.parquet"))
+	data, err := filepath.Glob(filepath.Join(dir, "cloudtrail", "*", "*", "*", "*.parquet"))
 	if err != nil || len(data) == 0 {
 		t.Fatalf("no data files (%v)", err)
 	}

@@ -67,6 +67,13 @@ func (b *Builder) AddEvent(e *cloudtrail.Event) {
 	})
 }
 
+// AddRecord is AddEvent for a file that holds several partitions: it also
+// counts e in the summary's part of region and day.
+func (b *Builder) AddRecord(e *cloudtrail.Event, region, day string) {
+	b.sum.addPart(region, day, e)
+	b.AddEvent(e)
+}
+
 // EachValue calls fn with the SQL path and value of each indexed column
 // of e that is not NULL.
 func EachValue(e *cloudtrail.Event, fn func(path, v string)) {

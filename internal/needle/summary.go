@@ -1,8 +1,10 @@
 package needle
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
@@ -26,6 +28,23 @@ type Summary struct {
 	// microseconds) when Stamped > 0.
 	Stamped            int64
 	MinStamp, MaxStamp int64
+	// Parts lists the partitions (region and day) of the file's records
+	// with their counts, sorted, for files that hold several partitions
+	// (the month files of the lake's layout); nil when the file's folder
+	// names its one partition, or when the file was indexed before
+	// summaries had parts.
+	Parts []Part
+}
+
+// Part is what a summary says about the records of one region and day in
+// a data file.
+type Part struct {
+	Region, Day string
+	Rows        int64
+	// MinStamp and MaxStamp bound the records' eventtimestamp (UTC
+	// microseconds); every record of a part has one (it is what decided
+	// the day).
+	MinStamp, MaxStamp int64
 }
 
 // maxTimeLen is the longest eventTime a summary keeps as a bound; a longer
@@ -34,11 +53,16 @@ const maxTimeLen = 256
 
 // maxSummaryLen bounds an encoded summary
 // (the fields of this version, and room for later ones).
-const maxSummaryLen = 4096
+const maxSummaryLen = 1 << 20
+
+// maxParts bounds the parts of one summary: a month of every region (a
+// longer list is a damaged file).
+const maxParts = 31 * 1024
 
 // summarizer collects a Summary from the records that AddEvent sees.
 type summarizer struct {
 	s       Summary
+	parts   map[[2]string]*Part
 	have    bool // a bound has been set
 	tooLong bool // an eventTime was longer than maxTimeLen
 }
@@ -71,8 +95,40 @@ func (z *summarizer) add(e *cloudtrail.Event) {
 	}
 }
 
+// addPart counts e in the part of region and day.
+func (z *summarizer) addPart(region, day string, e *cloudtrail.Event) {
+	if z.parts == nil {
+		z.parts = map[[2]string]*Part{}
+	}
+	k := [2]string{region, day}
+	p := z.parts[k]
+	var ts int64
+	if e.EventTimestamp != nil {
+		ts = *e.EventTimestamp
+	}
+	if p == nil {
+		p = &Part{Region: strings.Clone(region), Day: strings.Clone(day), MinStamp: ts, MaxStamp: ts}
+		z.parts[k] = p
+	}
+	p.Rows++
+	p.MinStamp = min(p.MinStamp, ts)
+	p.MaxStamp = max(p.MaxStamp, ts)
+}
+
 func (z *summarizer) summary() Summary {
 	s := z.s
+	if len(z.parts) > 0 {
+		s.Parts = make([]Part, 0, len(z.parts))
+		for _, p := range z.parts {
+			s.Parts = append(s.Parts, *p)
+		}
+		slices.SortFunc(s.Parts, func(a, b Part) int {
+			if c := cmp.Compare(a.Region, b.Region); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Day, b.Day)
+		})
+	}
 	s.Ranged = !z.tooLong
 	if z.tooLong {
 		s.MinTime, s.MaxTime = "", ""
@@ -98,7 +154,21 @@ func (s Summary) encode() []byte {
 	}
 	out = binary.LittleEndian.AppendUint64(out, uint64(s.Stamped))
 	out = binary.LittleEndian.AppendUint64(out, uint64(s.MinStamp))
-	return binary.LittleEndian.AppendUint64(out, uint64(s.MaxStamp))
+	out = binary.LittleEndian.AppendUint64(out, uint64(s.MaxStamp))
+	// Version 5: the parts, a uint32 count, then for each the region and
+	// the day (a byte of length and the bytes), the rows (uint64) and the
+	// two stamps (int64).
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(s.Parts)))
+	for _, p := range s.Parts {
+		out = append(out, byte(len(p.Region)))
+		out = append(out, p.Region...)
+		out = append(out, byte(len(p.Day)))
+		out = append(out, p.Day...)
+		out = binary.LittleEndian.AppendUint64(out, uint64(p.Rows))
+		out = binary.LittleEndian.AppendUint64(out, uint64(p.MinStamp))
+		out = binary.LittleEndian.AppendUint64(out, uint64(p.MaxStamp))
+	}
+	return out
 }
 
 var errSummary = errors.New("token index is damaged (bad summary)")
@@ -140,5 +210,43 @@ func decodeSummary(b []byte) (Summary, error) {
 		return s, errSummary
 	}
 	s.Stamped = int64(stamped)
+	b = b[24:]
+	if len(b) == 0 {
+		return s, nil // written before summaries had parts
+	}
+	if len(b) < 4 {
+		return s, errSummary
+	}
+	n := binary.LittleEndian.Uint32(b)
+	b = b[4:]
+	if n > maxParts {
+		return s, errSummary
+	}
+	var total int64
+	for range n {
+		var p Part
+		for _, dst := range []*string{&p.Region, &p.Day} {
+			if len(b) < 1 || len(b) < 1+int(b[0]) {
+				return s, errSummary
+			}
+			*dst = string(b[1 : 1+int(b[0])])
+			b = b[1+int(b[0]):]
+		}
+		if len(b) < 24 {
+			return s, errSummary
+		}
+		rows := binary.LittleEndian.Uint64(b)
+		p.MinStamp, p.MaxStamp = int64(binary.LittleEndian.Uint64(b[8:])), int64(binary.LittleEndian.Uint64(b[16:]))
+		b = b[24:]
+		if rows == 0 || rows > uint64(s.Rows) || p.MinStamp > p.MaxStamp {
+			return s, errSummary
+		}
+		total += int64(rows)
+		p.Rows = int64(rows)
+		s.Parts = append(s.Parts, p)
+	}
+	if total > s.Rows {
+		return s, errSummary
+	}
 	return s, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -41,7 +42,7 @@ func TestSummary(t *testing.T) {
 			if !ok {
 				t.Fatal("no summary")
 			}
-			if got != tc.want {
+			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("summary = %+v, want %+v", got, tc.want)
 			}
 		})
@@ -81,10 +82,59 @@ func TestVersion3(t *testing.T) {
 func TestSummaryLaterFields(t *testing.T) {
 	want := Summary{Rows: 2, Timed: 1, Ranged: true, MinTime: "a", MaxTime: "a", Stamped: 1, MinStamp: 5, MaxStamp: 5}
 	got, err := decodeSummary(append(want.encode(), 1, 2, 3))
-	if err != nil || got != want {
+	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("decodeSummary = %+v, %v; want %+v", got, err, want)
 	}
 	if _, err := decodeSummary(want.encode()[:40]); err == nil {
 		t.Error("a truncated summary was accepted")
+	}
+}
+
+// TestSummaryParts checks the parts of a file that holds several
+// partitions: counted and bounded per region and day, sorted, read back,
+// and damaged lists refused.
+func TestSummaryParts(t *testing.T) {
+	b := NewBuilder(4)
+	for _, r := range []struct {
+		region, day string
+		ts          int64
+	}{{"us-east-1", "02", 20}, {"eu-west-1", "02", 7}, {"us-east-1", "01", 3}, {"us-east-1", "02", 9}} {
+		ts := r.ts
+		b.AddRecord(&cloudtrail.Event{EventTimestamp: &ts}, r.region, r.day)
+	}
+	got, ok := open(t, b).Summary()
+	if !ok {
+		t.Fatal("no summary")
+	}
+	want := []Part{
+		{Region: "eu-west-1", Day: "02", Rows: 1, MinStamp: 7, MaxStamp: 7},
+		{Region: "us-east-1", Day: "01", Rows: 1, MinStamp: 3, MaxStamp: 3},
+		{Region: "us-east-1", Day: "02", Rows: 2, MinStamp: 9, MaxStamp: 20},
+	}
+	if !reflect.DeepEqual(got.Parts, want) || got.Rows != 4 {
+		t.Errorf("parts = %+v (rows %d), want %+v (rows 4)", got.Parts, got.Rows, want)
+	}
+	enc := got.encode()
+	for _, tc := range []struct {
+		name string
+		b    []byte
+	}{
+		{"truncated", enc[:len(enc)-5]},
+		{"more rows than the file", func() []byte {
+			s := got
+			s.Parts = append([]Part(nil), got.Parts...)
+			s.Parts[0].Rows = 99
+			return s.encode()
+		}()},
+		{"inverted range", func() []byte {
+			s := got
+			s.Parts = append([]Part(nil), got.Parts...)
+			s.Parts[2].MinStamp, s.Parts[2].MaxStamp = 20, 9
+			return s.encode()
+		}()},
+	} {
+		if _, err := decodeSummary(tc.b); err == nil {
+			t.Errorf("%s: a damaged list of parts was accepted", tc.name)
+		}
 	}
 }

@@ -116,24 +116,33 @@ func regionSummaries(st *lakeState) ([]RegionSummary, bool) {
 	sums := map[key]*acc{}
 	for _, f := range st.files {
 		fs := st.sums.get(f)
-		if !fs.has {
+		if !fs.has || f.bucket && f.parts == nil {
 			return nil, false
 		}
-		k := key{f.part.Account, f.part.Region}
-		a := sums[k]
-		if a == nil {
-			a = &acc{}
-			sums[k] = a
+		add := func(region string, rows, stamped, first, last int64) {
+			k := key{f.dir.Account, region}
+			a := sums[k]
+			if a == nil {
+				a = &acc{}
+				sums[k] = a
+			}
+			a.events += rows
+			if stamped > 0 {
+				if a.stamped == 0 || first < a.first {
+					a.first = first
+				}
+				if a.stamped == 0 || last > a.last {
+					a.last = last
+				}
+				a.stamped += stamped
+			}
 		}
-		a.events += fs.s.Rows
-		if fs.s.Stamped > 0 {
-			if a.stamped == 0 || fs.s.MinStamp < a.first {
-				a.first = fs.s.MinStamp
-			}
-			if a.stamped == 0 || fs.s.MaxStamp > a.last {
-				a.last = fs.s.MaxStamp
-			}
-			a.stamped += fs.s.Stamped
+		if !f.bucket {
+			add(f.dir.Region, fs.s.Rows, fs.s.Stamped, fs.s.MinStamp, fs.s.MaxStamp)
+			continue
+		}
+		for _, p := range fs.s.Parts {
+			add(p.Region, p.Rows, p.Rows, p.MinStamp, p.MaxStamp)
 		}
 	}
 	out := make([]RegionSummary, 0, len(sums))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/trailsql/trailsql/internal/cloudtrail"
 	"github.com/trailsql/trailsql/internal/needle"
 )
 
@@ -347,10 +348,8 @@ func (f filter) empty() bool { return len(f.parts) == 0 && len(f.tokens) == 0 }
 
 // matches reports whether file may hold rows that every condition keeps.
 func (fl filter) matches(f dataFile) bool {
-	for _, c := range fl.parts {
-		if !contains(c.values, partitionValue(f, c.column)) {
-			return false
-		}
+	if !fl.partsMatch(f) {
+		return false
 	}
 	if len(fl.tokens) == 0 {
 		return true
@@ -385,18 +384,70 @@ func openSidecar(f dataFile) (*needle.Sidecar, func()) {
 	return sc, done
 }
 
-func partitionValue(f dataFile, col string) string {
+// partsMatch reports whether one of the partitions of file f satisfies
+// every partition condition: a file holds rows of its partitions only, so
+// a file none of whose partitions satisfies them all cannot hold a row
+// that does. When a bucket's file does not list its partitions, only the
+// values its folder names (account, year, month) are checked.
+func (fl filter) partsMatch(f dataFile) bool {
+	if len(fl.parts) == 0 {
+		return true
+	}
+	if f.parts == nil {
+		for _, c := range fl.parts {
+			if v, ok := partitionValue(f.dir, c.column); ok && v != "" && !contains(c.values, v) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, p := range f.parts {
+		ok := true
+		for _, c := range fl.parts {
+			if v, _ := partitionValue(p, c.column); !contains(c.values, v) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// narrow returns f with only the partitions that satisfy the partition
+// conditions: the ones a query can read rows of (for its statistics).
+func (fl filter) narrow(f dataFile) dataFile {
+	if len(fl.parts) == 0 || f.parts == nil {
+		return f
+	}
+	var in []cloudtrail.Partition
+	for _, p := range f.parts {
+		one := filter{parts: fl.parts}
+		if one.partsMatch(dataFile{parts: []cloudtrail.Partition{p}}) {
+			in = append(in, p)
+		}
+	}
+	f.parts = in
+	return f
+}
+
+// partitionValue returns p's value of the partition column col.
+func partitionValue(p cloudtrail.Partition, col string) (string, bool) {
 	switch col {
 	case "account":
-		return f.part.Account
+		return p.Account, true
 	case "region":
-		return f.part.Region
+		return p.Region, true
 	case "year":
-		return f.part.Year
+		return p.Year, true
 	case "month":
-		return f.part.Month
+		return p.Month, true
+	case "day":
+		return p.Day, true
 	}
-	return f.part.Day
+	return "", false
 }
 
 // pruner is what pruneQuery works with.
@@ -449,7 +500,7 @@ func pruneQuery(ctx context.Context, text string, p pruner) (string, [][]dataFil
 			keep = nil
 			for _, f := range st.files {
 				if fl.matches(f) {
-					keep = append(keep, f)
+					keep = append(keep, fl.narrow(f))
 				}
 			}
 		}

@@ -204,10 +204,18 @@ func scanStats(ctx context.Context, c *sql.Conn, st *lakeState, info duckdb.Prof
 			partsKnown = false
 			continue
 		}
+		narrowed := map[string]dataFile{} // pruning's view of the files it kept
+		for _, f := range pruned {
+			narrowed[f.path] = f
+		}
 		var size int64
 		for _, i := range files {
 			if !fetch {
-				parts[st.files[i].part] = true
+				if f, ok := narrowed[st.files[i].path]; ok {
+					addParts(parts, f)
+				} else {
+					addParts(parts, st.files[i])
+				}
 			}
 			size += st.files[i].size
 		}
@@ -235,11 +243,22 @@ func footerStats(st *lakeState, lists [][]dataFile) Stats {
 		s.Files += len(l)
 		s.FilesTotal += len(st.files)
 		for _, f := range l {
-			parts[f.part] = true
+			addParts(parts, f)
 		}
 	}
 	s.Partitions = len(parts)
 	return s
+}
+
+// addParts adds the partitions of f to set (its folder's, when they are
+// not known).
+func addParts(set map[any]bool, f dataFile) {
+	if f.parts == nil {
+		set[f.dir] = true
+	}
+	for _, p := range f.parts {
+		set[p] = true
+	}
 }
 
 func hasFile(files []dataFile, path string) bool {
@@ -296,7 +315,7 @@ func candidates(ctx context.Context, c *sql.Conn, st *lakeState, sc scan, byPath
 		}
 		return out, true
 	}
-	q := "SELECT path FROM _trailsql_files WHERE " + strings.Join(sc.filters, " AND ")
+	q := "SELECT DISTINCT path FROM _trailsql_files WHERE " + strings.Join(sc.filters, " AND ")
 	// The predicates are DuckDB's rendering of the user's: run them as
 	// carefully as a query.
 	if checkQuery(ctx, c, q) != nil {

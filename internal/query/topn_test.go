@@ -94,7 +94,8 @@ func TestTopNSameAnswers(t *testing.T) {
 		{"SELECT eventid, eventtime FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 3", true, false},
 		{"SELECT eventid, eventtime FROM cloudtrail ORDER BY eventtime, eventid LIMIT 3", true, false},
 		{"SELECT eventid, eventtime FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 2 OFFSET 2", true, false},
-		{"SELECT t.eventid, t.eventtime AS at FROM cloudtrail_logs t WHERE t.eventname = 'GetObject' ORDER BY t.eventtime DESC, t.eventid LIMIT 2", true, false},
+		// The newest GetObject events are in every file of this lake.
+		{"SELECT t.eventid, t.eventtime AS at FROM cloudtrail_logs t WHERE t.eventname = 'GetObject' ORDER BY t.eventtime DESC, t.eventid LIMIT 2", false, false},
 		{"SELECT eventid FROM cloudtrail WHERE errorcode IS NOT NULL ORDER BY eventtime ASC, eventid LIMIT 1", true, false},
 		{"SELECT eventid FROM cloudtrail_111122223333 WHERE eventsource = 'ec2.amazonaws.com' ORDER BY eventtime DESC, eventid LIMIT 4", true, false},
 		{"SELECT eventid FROM cloudtrail WHERE year = '2019' ORDER BY eventtime DESC, eventid LIMIT 3", true, false},

@@ -1,9 +1,7 @@
 package query
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,8 +15,16 @@ import (
 // dataFile is one Parquet file of the lake.
 type dataFile struct {
 	path string
-	part cloudtrail.Partition
 	size int64
+	// dir is the partition that the file's folder names: all five values
+	// for a file of the older layout; account, year and month for a
+	// bucket's file, whose rows hold region and day as columns.
+	dir cloudtrail.Partition
+	// bucket marks a bucket's file.
+	bucket bool
+	// parts are the partitions the file's rows belong to; nil when they
+	// are not known (a bucket's file whose summary does not list them).
+	parts []cloudtrail.Partition
 }
 
 // lakeState is what the views were built from.
@@ -35,48 +41,39 @@ type lakeState struct {
 }
 
 // listLake lists the lake's data files, leaving out the files that an
-// unfinished compaction is replacing.
+// unfinished compaction is replacing, with the partitions of each (from
+// its folder, or from its summary for a bucket's file).
 func listLake(dir string) (*lakeState, error) {
-	parts, err := lake.Partitions(dir)
+	files, err := lake.ListFiles(dir)
 	if err != nil {
-		return nil, fmt.Errorf("cannot list the partitions of %s: %w", dir, err)
-	}
-	skip := map[string]bool{}
-	old, err := lake.CompactionJournal(dir)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the compaction journal of %s: %w", dir, err)
-	}
-	for _, f := range old {
-		skip[filepath.Clean(f)] = true
+		return nil, err
 	}
 	st := &lakeState{accountViews: map[string]string{}, noView: map[string]string{}}
 	seen := map[cloudtrail.Partition]bool{}
-	for _, p := range parts {
-		pdir := filepath.Join(dir, lake.Table, filepath.FromSlash(p.Path()))
-		entries, err := os.ReadDir(pdir)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue // removed since it was listed
+	for _, f := range files {
+		df := dataFile{path: f.Path, size: f.Size, dir: f.Partition}
+		if f.Bucket != nil {
+			df.bucket = true
+			df.dir = cloudtrail.Partition{Account: f.Bucket.Account, Year: f.Bucket.Year, Month: f.Bucket.Month}
+			if fs := st.sums.get(df); fs.has && (fs.s.Parts != nil || fs.s.Rows == 0) {
+				df.parts = make([]cloudtrail.Partition, 0, len(fs.s.Parts))
+				for _, p := range fs.s.Parts {
+					q := df.dir
+					q.Region, q.Day = p.Region, p.Day
+					df.parts = append(df.parts, q)
+				}
+			}
+		} else {
+			df.parts = []cloudtrail.Partition{f.Partition}
 		}
-		if err != nil {
-			return nil, fmt.Errorf("cannot list partition %s: %w", pdir, err)
-		}
-		for _, e := range entries {
-			if e.IsDir() || !strings.HasSuffix(e.Name(), ".parquet") {
-				continue
-			}
-			path := filepath.Join(pdir, e.Name())
-			if skip[path] {
-				continue
-			}
-			info, err := e.Info()
-			if err != nil {
-				continue // removed since it was listed
-			}
-			st.files = append(st.files, dataFile{path: path, part: p, size: info.Size()})
+		for _, p := range df.parts {
 			seen[p] = true
 		}
+		if df.parts == nil {
+			seen[df.dir] = true
+		}
+		st.files = append(st.files, df)
 	}
-	sort.Slice(st.files, func(i, j int) bool { return st.files[i].path < st.files[j].path })
 	st.partitions = len(seen)
 	st.accountViews, st.noView = accountViews(st.files)
 	var b strings.Builder
@@ -100,7 +97,7 @@ func accountViews(files []dataFile) (map[string]string, map[string]string) {
 	noView := map[string]string{}
 	byName := map[string][]string{}
 	for _, f := range files {
-		a := f.part.Account
+		a := f.dir.Account
 		if _, done := noView[a]; done {
 			continue
 		}
@@ -158,18 +155,29 @@ func viewStatements(st *lakeState) []string {
 	for _, n := range names {
 		stmts = append(stmts, "CREATE OR REPLACE VIEW "+n+" AS SELECT * FROM cloudtrail WHERE account = "+quoteString(st.accountViews[n]))
 	}
-	// The file list, for SHOW PARTITIONS and the scan statistics.
+	// The file list, for SHOW PARTITIONS and the scan statistics: a row
+	// per file and partition (NULL region and day when a bucket's file
+	// does not say).
 	var b strings.Builder
 	b.WriteString("CREATE OR REPLACE TABLE _trailsql_files AS SELECT * FROM (VALUES ")
 	if len(st.files) == 0 {
 		b.WriteString("(NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::BIGINT)) t(path, account, region, year, month, day, bytes) LIMIT 0")
 	} else {
-		for i, f := range st.files {
-			if i > 0 {
+		first := true
+		row := func(f dataFile, p cloudtrail.Partition, region, day string) {
+			if !first {
 				b.WriteString(", ")
 			}
-			p := f.part
-			fmt.Fprintf(&b, "(%s, %s, %s, %s, %s, %s, %d)", quoteString(f.path), quoteString(p.Account), quoteString(p.Region), quoteString(p.Year), quoteString(p.Month), quoteString(p.Day), f.size)
+			first = false
+			fmt.Fprintf(&b, "(%s, %s, %s, %s, %s, %s, %d)", quoteString(f.path), quoteString(p.Account), region, quoteString(p.Year), quoteString(p.Month), day, f.size)
+		}
+		for _, f := range st.files {
+			if f.parts == nil {
+				row(f, f.dir, "NULL", "NULL")
+			}
+			for _, p := range f.parts {
+				row(f, p, quoteString(p.Region), quoteString(p.Day))
+			}
 		}
 		b.WriteString(") t(path, account, region, year, month, day, bytes)")
 	}
@@ -177,8 +185,10 @@ func viewStatements(st *lakeState) []string {
 	return stmts
 }
 
-// sourceSQL is the query that reads the lake's files: every column of the
-// data files, then the partition columns.
+// sourceSQL is the query that reads the given files of the lake: every
+// column of the data files, then the partition columns. Files of the older
+// layout take all five from their folders; a bucket's files take account,
+// year and month from their folders and region and day from their rows.
 func sourceSQL(files []dataFile) string {
 	if len(files) == 0 {
 		// No files: the same columns, no rows.
@@ -192,17 +202,34 @@ func sourceSQL(files []dataFile) string {
 		}
 		return "SELECT " + strings.Join(parts, ", ") + " LIMIT 0"
 	}
-	paths := make([]string, len(files))
-	for i, f := range files {
-		paths[i] = quoteString(f.path)
+	var old, buckets []string
+	for _, f := range files {
+		if f.bucket {
+			buckets = append(buckets, quoteString(f.path))
+		} else {
+			old = append(old, quoteString(f.path))
+		}
 	}
-	types := make([]string, len(partitionColumns))
-	for i, p := range partitionColumns {
-		types[i] = quoteString(p) + ": VARCHAR"
+	scan := func(paths []string, hive []string) string {
+		types := make([]string, len(hive))
+		for i, p := range hive {
+			types[i] = quoteString(p) + ": VARCHAR"
+		}
+		return "SELECT * EXCLUDE (" + strings.Join(partitionColumns, ", ") + "), " + strings.Join(partitionColumns, ", ") +
+			" FROM read_parquet([" + strings.Join(paths, ", ") + "], hive_partitioning = true, hive_types = {" + strings.Join(types, ", ") + "})"
 	}
-	return "SELECT * EXCLUDE (" + strings.Join(partitionColumns, ", ") + "), " + strings.Join(partitionColumns, ", ") +
-		" FROM read_parquet([" + strings.Join(paths, ", ") + "], hive_partitioning = true, hive_types = {" + strings.Join(types, ", ") + "})"
+	var out []string
+	if len(buckets) > 0 {
+		out = append(out, scan(buckets, bucketColumns))
+	}
+	if len(old) > 0 {
+		out = append(out, scan(old, partitionColumns))
+	}
+	return strings.Join(out, " UNION ALL ")
 }
+
+// bucketColumns are the partition columns that a bucket's folders name.
+var bucketColumns = []string{"account", "year", "month"}
 
 // dropStatements returns the statements that drop the per-account views
 // that st no longer has.
