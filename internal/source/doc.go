@@ -5,4 +5,11 @@
 // regions and days outside a Filter are never visited, and in S3 they are
 // never listed (organizations, accounts and regions are found with
 // delimited listings, days become key prefixes).
+//
+// A read fails for one object (an S3 5xx after retries, access denied, a
+// missing key), or for the whole source: an endpoint that refuses
+// connections or has no address, credentials that are expired, missing or
+// rejected, a folder that is gone. The latter are *UnreachableError,
+// marked ErrUnreachable, so that a run stops at once instead of failing
+// every other object the same way.
 package source

@@ -14,6 +14,10 @@ import (
 type Local struct {
 	root string
 	file bool
+	// at is the root as it was found: a root that is gone, or that is
+	// another file now (a file system unmounted from it), makes every
+	// error of the source unreachable.
+	at fs.FileInfo
 }
 
 // NewLocal returns the local source at path (a folder or a file).
@@ -26,7 +30,7 @@ func NewLocal(path string) (*Local, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read source %s: %w", path, err)
 	}
-	return &Local{root: abs, file: !st.IsDir()}, nil
+	return &Local{root: abs, file: !st.IsDir(), at: st}, nil
 }
 
 // String names the source.
@@ -42,13 +46,13 @@ func (l *Local) List(ctx context.Context, f Filter, fn func(Object) error) error
 	if l.file {
 		st, err := os.Stat(l.root)
 		if err != nil {
-			return fmt.Errorf("cannot stat %s: %w", l.root, err)
+			return l.check(fmt.Errorf("cannot stat %s: %w", l.root, err))
 		}
 		return fn(Object{Key: l.root, Rel: filepath.Base(l.root), Size: st.Size(), ModTime: st.ModTime().UTC()})
 	}
 	return filepath.WalkDir(l.root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return fmt.Errorf("cannot list %s: %w", path, err)
+			return l.check(fmt.Errorf("cannot list %s: %w", path, err))
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -69,7 +73,7 @@ func (l *Local) List(ctx context.Context, f Filter, fn func(Object) error) error
 		}
 		info, err := d.Info()
 		if err != nil {
-			return fmt.Errorf("cannot stat %s: %w", path, err)
+			return l.check(fmt.Errorf("cannot stat %s: %w", path, err))
 		}
 		return fn(Object{Key: path, Rel: rel, Size: info.Size(), ModTime: info.ModTime().UTC()})
 	})
@@ -101,11 +105,46 @@ func layoutDirOK(rel string, f Filter) bool {
 	return f.PathOK(rest[1:])
 }
 
-// Open opens a listed object.
+// Open opens a listed object. When the object cannot be opened or read
+// because the source's folder is gone (deleted, unmounted, a network file
+// system that went away), the error is an *UnreachableError.
 func (l *Local) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 	f, err := os.Open(o.Key)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open %s: %w", o.Key, err)
+		return nil, l.check(fmt.Errorf("cannot open %s: %w", o.Key, err))
 	}
-	return f, nil
+	return &localFile{f: f, l: l}, nil
 }
+
+// check returns err, as the cause of an *UnreachableError when the root
+// is no longer the one the source was opened at.
+func (l *Local) check(err error) error {
+	what := "folder"
+	if l.file {
+		what = "file"
+	}
+	st, serr := os.Stat(l.root)
+	switch {
+	case serr != nil:
+		return &UnreachableError{Source: l.root, Cause: fmt.Sprintf("the %s is gone (%v)", what, serr), Err: err}
+	case !os.SameFile(st, l.at):
+		return &UnreachableError{Source: l.root, Cause: fmt.Sprintf("the %s is no longer the one that was listed (unmounted or replaced)", what), Err: err}
+	}
+	return err
+}
+
+// localFile is an open object whose read errors are checked like Open's.
+type localFile struct {
+	f *os.File
+	l *Local
+}
+
+func (f *localFile) Read(p []byte) (int, error) {
+	n, err := f.f.Read(p)
+	if err != nil && err != io.EOF {
+		err = f.l.check(err)
+	}
+	return n, err
+}
+
+func (f *localFile) Close() error { return f.f.Close() }

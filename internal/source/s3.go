@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -9,12 +10,14 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -72,22 +75,44 @@ type S3Client struct {
 	API    *s3.Client
 	Bucket string
 	Region string
-	counts *requestCounts
-	// down is set while the store cannot be reached: reads then fail at
+	// Endpoint is the custom endpoint, if any ("" for AWS's own).
+	Endpoint string
+	counts   *requestCounts
+	// strikes counts the requests in a row, across objects, that failed
+	// without an answer from the store (broken connections, timeouts):
+	// maxStrikes of them, and the store is taken for unreachable.
+	strikes atomic.Int32
+	// down is set once the store was found unreachable: reads then fail at
 	// once instead of each waiting through its own retries.
 	down atomic.Pointer[unreachable]
 }
 
 type unreachable struct {
 	at      time.Time
-	err     error
+	err     *UnreachableError
 	probing atomic.Bool
 }
 
-// downFor is how long a store that could not be reached is not asked again.
+// downFor is how long a store found unreachable is not asked again, but
+// by one request at a time.
 const downFor = 10 * time.Second
 
-// reachable returns the error of a recent failure to reach the store,
+// maxStrikes is how many requests in a row may fail without an answer
+// from the store (each after its own retries) before the store is taken
+// for unreachable.
+const maxStrikes = 5
+
+// dialAttempts is how often a request whose connection cannot even be
+// opened (refused, no route, no address) is tried: a store that is down
+// stays down longer than retries wait, and a run should learn it within a
+// second, not after minutes of backoff. A store that answers with
+// throttling or 5xx is retried up to S3Config.MaxAttempts times.
+const dialAttempts = 3
+
+// dialTimeout bounds the opening of one connection.
+const dialTimeout = 10 * time.Second
+
+// reachable returns the error that found the store unreachable, recently,
 // except to one request at a time, which tries again.
 func (c *S3Client) reachable() error {
 	d := c.down.Load()
@@ -97,16 +122,163 @@ func (c *S3Client) reachable() error {
 	return d.err
 }
 
-// note records whether a request reached the store.
-func (c *S3Client) note(err error) {
+// done returns the error of a request that the client made for op on key
+// (nil when err is nil), and records whether the store answered. The error
+// is an *S3Error, or an *UnreachableError (marked ErrUnreachable) when the
+// fault is the store's rather than the object's: see classify.
+func (c *S3Client) done(op, key string, err error) error {
+	f := classify(err)
 	var ae smithy.APIError
-	switch {
-	case err == nil || errors.As(err, &ae):
-		c.down.Store(nil)
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-	default:
-		c.down.Store(&unreachable{at: time.Now(), err: err})
+	if f == faultSuspect && op == "list" && errors.As(err, &ae) && ae.ErrorCode() == "SignatureDoesNotMatch" {
+		// A listing signs no key: its signature is refused for the
+		// credentials' sake.
+		f = faultSource
 	}
+	if err == nil || f == faultObject {
+		c.strikes.Store(0)
+		c.down.Store(nil)
+	}
+	if err == nil {
+		return nil
+	}
+	se := &S3Error{Op: op, URL: c.URL(key), Err: err}
+	if f == faultSource || f == faultSuspect && c.strikes.Add(1) >= maxStrikes {
+		u := &UnreachableError{Source: "s3://" + c.Bucket, Where: c.where(), Cause: cause(err), Err: se}
+		c.down.Store(&unreachable{at: time.Now(), err: u})
+		return u
+	}
+	return se
+}
+
+// where says where the client's bucket is, for messages.
+func (c *S3Client) where() string {
+	if c.Endpoint != "" {
+		return "at " + c.Endpoint
+	}
+	return "in " + c.Region
+}
+
+// fault says whose fault a failed request is.
+type fault int
+
+const (
+	// faultNone: no error, or the run's own context ended the request.
+	faultNone fault = iota
+	// faultObject: the store answered about this object or prefix
+	// (5xx, throttling, access denied, no such key): the others may be
+	// fine.
+	faultObject
+	// faultSuspect: no answer, or an answer that every request may get
+	// (connection reset, timeout, SignatureDoesNotMatch): maxStrikes in a
+	// row make the store unreachable.
+	faultSuspect
+	// faultSource: the store cannot be reached at all (connection refused,
+	// no such host, credentials expired, missing or rejected).
+	faultSource
+)
+
+// credentialCodes are the S3 and STS error codes of credentials that no
+// request can succeed with.
+var credentialCodes = map[string]bool{
+	"ExpiredToken":          true,
+	"ExpiredTokenException": true,
+	"TokenRefreshRequired":  true,
+	"InvalidToken":          true,
+	"InvalidAccessKeyId":    true,
+	"InvalidClientTokenId":  true,
+}
+
+// suspectCodes are error codes that every request may get when the
+// credentials or the clock are wrong, but that one object may also get
+// (a key that a store signs differently): they count as strikes.
+var suspectCodes = map[string]bool{
+	"SignatureDoesNotMatch": true,
+	"RequestTimeTooSkewed":  true,
+}
+
+// classify says whose fault a failed request is: the object's (it is
+// reported and the rest is read), the store's (the run stops), or perhaps
+// the store's (counted).
+func classify(err error) fault {
+	var ae smithy.APIError
+	var dns *net.DNSError
+	var cv *tls.CertificateVerificationError
+	switch {
+	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return faultNone
+	case errors.As(err, &ae) && credentialCodes[ae.ErrorCode()]:
+		return faultSource
+	case errors.As(err, &ae) && suspectCodes[ae.ErrorCode()]:
+		return faultSuspect
+	case errors.As(err, &ae):
+		return faultObject
+	case credentialsMissing(err) != "", errors.As(err, &dns), errors.As(err, &cv), isDialError(err):
+		return faultSource
+	}
+	return faultSuspect
+}
+
+// credentialsMissing returns why the SDK found no credentials to sign a
+// request with, or "" if err is not that. The SDK says it only in words:
+// "get identity: get credentials: ..." (or, in older versions, a signing
+// error "failed to retrieve credentials: ...").
+func credentialsMissing(err error) string {
+	var se *v4.SigningError
+	if errors.As(err, &se) {
+		return strings.TrimPrefix(se.Err.Error(), "failed to retrieve credentials: ")
+	}
+	s := err.Error()
+	if _, why, ok := strings.Cut(s, "get identity: "); ok {
+		why = strings.TrimPrefix(why, "get credentials: ")
+		return strings.TrimPrefix(why, "failed to refresh cached credentials, ")
+	}
+	if _, why, ok := strings.Cut(s, "failed to retrieve credentials: "); ok {
+		return why
+	}
+	return ""
+}
+
+// isDialError reports whether err is the failure to open a connection
+// (refused, no route, no address, timed out).
+func isDialError(err error) bool {
+	var oe *net.OpError
+	var dns *net.DNSError
+	return errors.As(err, &oe) && oe.Op == "dial" || errors.As(err, &dns)
+}
+
+// cause says in a few words why a store is unreachable.
+func cause(err error) string {
+	var ae smithy.APIError
+	var dns *net.DNSError
+	var oe *net.OpError
+	switch {
+	case errors.As(err, &ae) && (credentialCodes[ae.ErrorCode()] || ae.ErrorCode() == "SignatureDoesNotMatch"):
+		return "the credentials are rejected: " + apiError(err, ae)
+	case credentialsMissing(err) != "":
+		return "no usable credentials: " + credentialsMissing(err)
+	case errors.As(err, &dns):
+		return "cannot resolve " + dns.Name + ": " + dns.Err
+	case errors.Is(err, syscall.ECONNREFUSED) && errors.As(err, &oe):
+		return "connection refused (" + oe.Op + " " + oe.Net + " " + oe.Addr.String() + ")"
+	case errors.As(err, &oe):
+		return oe.Error()
+	}
+	return fmt.Sprintf("%s (%d requests in a row)", explain(err), maxStrikes)
+}
+
+// backoff is the wait between two tries of a request: exponential, with
+// jitter, for throttling, 5xx and broken connections; short, and
+// dialAttempts tries at most, when no connection could be opened.
+type backoff struct{ next retry.BackoffDelayer }
+
+func (b backoff) BackoffDelay(attempt int, err error) (time.Duration, error) {
+	if isDialError(err) {
+		if attempt >= dialAttempts {
+			return 0, err
+		}
+		return time.Duration(attempt+1) * 150 * time.Millisecond, nil
+	}
+	return b.next.BackoffDelay(attempt, err)
 }
 
 // Requests counts the HTTP requests of an S3Client by kind. A request tried
@@ -168,6 +340,7 @@ func DialS3(ctx context.Context, bucket string, cfg S3Config) (*S3Client, error)
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = cfg.MaxAttempts
 				o.MaxBackoff = cfg.MaxBackoff
+				o.Backoff = backoff{next: retry.NewExponentialJitterBackoff(cfg.MaxBackoff)}
 				// Throttling must slow the run down, never fail it because
 				// a client-side retry budget ran out.
 				o.RateLimiter = ratelimit.None
@@ -187,6 +360,8 @@ func DialS3(ctx context.Context, bucket string, cfg S3Config) (*S3Client, error)
 	if cfg.HTTPClient == nil {
 		loadOpts = append(loadOpts, config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 			t.MaxIdleConnsPerHost = 128
+		}).WithDialerOptions(func(d *net.Dialer) {
+			d.Timeout = dialTimeout
 		})))
 	}
 	awsCfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
@@ -221,7 +396,7 @@ func DialS3(ctx context.Context, bucket string, cfg S3Config) (*S3Client, error)
 			}
 		})
 	}
-	c := &S3Client{API: build(region), Bucket: bucket, Region: region, counts: counts}
+	c := &S3Client{API: build(region), Bucket: bucket, Region: region, Endpoint: endpoint, counts: counts}
 	found, err := c.bucketRegion(ctx)
 	if err != nil {
 		return nil, err
@@ -252,7 +427,7 @@ func (c *S3Client) bucketRegion(ctx context.Context) (string, error) {
 			return "", nil
 		}
 	}
-	return "", &S3Error{Op: "reach", URL: "s3://" + c.Bucket, Err: err}
+	return "", c.done("reach", "", err)
 }
 
 // install adds the request counters to a client's middleware stack: one
@@ -322,7 +497,6 @@ func IsNotFound(err error) bool {
 func explain(err error) string {
 	var s string
 	var ae smithy.APIError
-	var re *awshttp.ResponseError
 	var oe *net.OpError
 	switch {
 	case IsAccessDenied(err):
@@ -332,13 +506,7 @@ func explain(err error) string {
 		}
 		s += ")"
 	case errors.As(err, &ae):
-		s = ae.ErrorCode()
-		if m := ae.ErrorMessage(); m != "" && m != s {
-			s += ": " + strings.TrimSuffix(m, ".")
-		}
-		if errors.As(err, &re) {
-			s += fmt.Sprintf(" (HTTP %d)", re.HTTPStatusCode())
-		}
+		s = apiError(err, ae)
 	case errors.As(err, &oe):
 		s = oe.Error()
 	case errors.Is(err, context.Canceled):
@@ -355,6 +523,19 @@ func explain(err error) string {
 	return s
 }
 
+// apiError is the code, message and HTTP status of an error answer.
+func apiError(err error, ae smithy.APIError) string {
+	s := ae.ErrorCode()
+	if m := ae.ErrorMessage(); m != "" && m != s {
+		s += ": " + strings.TrimSuffix(m, ".")
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		s += fmt.Sprintf(" (HTTP %d)", re.HTTPStatusCode())
+	}
+	return s
+}
+
 // Folders returns the names of the folders right below prefix (which ends
 // with "/" or is empty), sorted.
 func (c *S3Client) Folders(ctx context.Context, prefix string) ([]string, error) {
@@ -362,9 +543,8 @@ func (c *S3Client) Folders(ctx context.Context, prefix string) ([]string, error)
 	p := s3.NewListObjectsV2Paginator(c.API, &s3.ListObjectsV2Input{Bucket: aws.String(c.Bucket), Prefix: aws.String(prefix), Delimiter: aws.String("/")})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
-		c.note(err)
-		if err != nil {
-			return nil, &S3Error{Op: "list", URL: c.URL(prefix), Err: err}
+		if err := c.done("list", prefix, err); err != nil {
+			return nil, err
 		}
 		for _, cp := range page.CommonPrefixes {
 			out = append(out, strings.TrimSuffix(strings.TrimPrefix(aws.ToString(cp.Prefix), prefix), "/"))

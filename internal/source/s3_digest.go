@@ -41,6 +41,9 @@ func (s *S3) keepDigests(ctx context.Context, objs []Object) error {
 				if gctx.Err() != nil {
 					return gctx.Err()
 				}
+				if IsUnreachable(err) {
+					return err
+				}
 				s.problem(err)
 				return nil
 			}
@@ -54,9 +57,12 @@ func (s *S3) keepDigests(ctx context.Context, objs []Object) error {
 }
 
 func (s *S3) keepDigest(ctx context.Context, o Object, path string) error {
+	if err := s.c.reachable(); err != nil {
+		return err
+	}
 	out, err := s.c.API.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.c.Bucket), Key: aws.String(o.Rel)})
-	if err != nil {
-		return &S3Error{Op: "keep digest", URL: o.Key, Err: err}
+	if err := s.c.done("keep digest", o.Rel, err); err != nil {
+		return err
 	}
 	defer out.Body.Close()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

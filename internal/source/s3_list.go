@@ -109,7 +109,7 @@ func NewS3WithClient(ctx context.Context, c *S3Client, url string, opts S3Option
 				return s, nil
 			}
 			if !IsNotFound(err) {
-				return nil, &S3Error{Op: "read", URL: c.URL(prefix), Err: err}
+				return nil, c.done("read", prefix, err)
 			}
 		}
 		s.prefix += "/"
@@ -169,8 +169,8 @@ func (s *S3) List(ctx context.Context, f Filter, fn func(Object) error) error {
 	s.mu.Unlock()
 	if s.single {
 		out, err := s.c.API.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.c.Bucket), Key: aws.String(s.prefix)})
-		if err != nil {
-			return &S3Error{Op: "read", URL: s.c.URL(s.prefix), Err: err}
+		if err := s.c.done("read", s.prefix, err); err != nil {
+			return err
 		}
 		return fn(Object{Key: s.c.URL(s.prefix), Rel: s.prefix, Size: aws.ToInt64(out.ContentLength),
 			ETag: trimETag(aws.ToString(out.ETag)), ModTime: aws.ToTime(out.LastModified).UTC()})
@@ -260,7 +260,7 @@ func (w *walker) run(ctx context.Context) error {
 			g.Go(func() error {
 				children, err := w.do(gctx, t)
 				if err != nil {
-					if t.prefix != w.s.prefix && IsAccessDenied(err) {
+					if t.prefix != w.s.prefix && IsAccessDenied(err) && !IsUnreachable(err) {
 						w.s.problem(err)
 						return nil
 					}
@@ -530,9 +530,8 @@ func (s *S3) list(ctx context.Context, prefix, delim string, page func(*s3.ListO
 	p := s3.NewListObjectsV2Paginator(s.c.API, in)
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
-		s.c.note(err)
-		if err != nil {
-			return &S3Error{Op: "list", URL: s.c.URL(prefix), Err: err}
+		if err := s.c.done("list", prefix, err); err != nil {
+			return err
 		}
 		if err := page(out); err != nil {
 			return err

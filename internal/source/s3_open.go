@@ -52,12 +52,11 @@ func (b *s3Body) get(ctx context.Context, off int64) (io.ReadCloser, error) {
 		in.Range = aws.String(fmt.Sprintf("bytes=%d-", off))
 	}
 	if err := b.c.reachable(); err != nil {
-		return nil, &S3Error{Op: "read", URL: b.c.URL(b.key), Err: err}
+		return nil, err
 	}
 	out, err := b.c.API.GetObject(ctx, in)
-	b.c.note(err)
-	if err != nil {
-		return nil, &S3Error{Op: "read", URL: b.c.URL(b.key), Err: err}
+	if err := b.c.done("read", b.key, err); err != nil {
+		return nil, err
 	}
 	return out.Body, nil
 }
@@ -73,7 +72,7 @@ func (b *s3Body) Read(p []byte) (int, error) {
 			return n, err
 		}
 		if b.ctx.Err() != nil || b.resumes >= maxResumes {
-			return n, &S3Error{Op: "read", URL: b.c.URL(b.key), Err: fmt.Errorf("download broke at byte %d: %w", b.off, err)}
+			return n, b.c.done("read", b.key, fmt.Errorf("download broke at byte %d: %w", b.off, err))
 		}
 		b.rc.Close()
 		b.resumes++

@@ -106,12 +106,11 @@ func (s *S3Store) List(ctx context.Context, prefix string, fn func(key string) e
 // fs.ErrNotExist; every error names the object's s3:// URL.
 func (s *S3Store) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	if err := s.c.reachable(); err != nil {
-		return nil, &S3Error{Op: "read", URL: s.c.URL(key), Err: err}
+		return nil, err
 	}
 	out, err := s.c.API.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.c.Bucket), Key: aws.String(key)})
-	s.c.note(err)
-	if err != nil {
-		return nil, &S3Error{Op: "read", URL: s.c.URL(key), Err: notExist(err)}
+	if err := s.c.done("read", key, notExist(err)); err != nil {
+		return nil, err
 	}
 	if cloudtrail.ParseKey(key).Kind == cloudtrail.KeyDigest {
 		s.meta.Store(key, lowerKeys(out.Metadata))
@@ -128,12 +127,11 @@ func (s *S3Store) Metadata(ctx context.Context, key string) (map[string]string, 
 		return m.(map[string]string), nil
 	}
 	if err := s.c.reachable(); err != nil {
-		return nil, &S3Error{Op: "read the metadata of", URL: s.c.URL(key), Err: err}
+		return nil, err
 	}
 	out, err := s.c.API.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.c.Bucket), Key: aws.String(key)})
-	s.c.note(err)
-	if err != nil {
-		return nil, &S3Error{Op: "read the metadata of", URL: s.c.URL(key), Err: notExist(err)}
+	if err := s.c.done("read the metadata of", key, notExist(err)); err != nil {
+		return nil, err
 	}
 	return lowerKeys(out.Metadata), nil
 }

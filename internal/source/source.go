@@ -1,10 +1,44 @@
 package source
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"time"
 )
+
+// ErrUnreachable marks the errors that say a source as a whole cannot be
+// read: its S3 endpoint refuses connections or has no address, its
+// credentials are rejected, its folder is gone. Every other object of the
+// source would fail the same way, so a run that meets one stops at once.
+var ErrUnreachable = errors.New("source: unreachable")
+
+// IsUnreachable reports whether err says that a source cannot be read at
+// all (it is marked ErrUnreachable), as opposed to one object or prefix.
+func IsUnreachable(err error) bool { return errors.Is(err, ErrUnreachable) }
+
+// UnreachableError is the error of a source that cannot be read at all:
+// which source, where, and why in a few words. It wraps the error of the
+// request or file operation that found it, and matches ErrUnreachable.
+type UnreachableError struct {
+	Source string // s3://bucket, or the folder
+	Where  string // "at <endpoint>" or "in <region>" for S3; empty for folders
+	Cause  string
+	Err    error
+}
+
+func (e *UnreachableError) Error() string {
+	s := "cannot reach " + e.Source
+	if e.Where != "" {
+		s += " " + e.Where
+	}
+	return s + ": " + e.Cause
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrUnreachable) true.
+func (e *UnreachableError) Is(target error) bool { return target == ErrUnreachable }
 
 // Object is one listed object.
 type Object struct {
