@@ -260,6 +260,9 @@ func (e *Engine) refresh(ctx context.Context, c *sql.Conn, force bool) error {
 		e.stamp = stamp
 		return nil
 	}
+	if err := fillFiles(ctx, c, st); err != nil {
+		return err
+	}
 	tx, err := c.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("cannot update the lake's views: %w", err)

@@ -1,12 +1,18 @@
 package query
 
 import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
 	"github.com/trailsql/trailsql/internal/lake"
@@ -155,34 +161,53 @@ func viewStatements(st *lakeState) []string {
 	for _, n := range names {
 		stmts = append(stmts, "CREATE OR REPLACE VIEW "+n+" AS SELECT * FROM cloudtrail WHERE account = "+quoteString(st.accountViews[n]))
 	}
-	// The file list, for SHOW PARTITIONS and the scan statistics: a row
-	// per file and partition (NULL region and day when a bucket's file
-	// does not say).
-	var b strings.Builder
-	b.WriteString("CREATE OR REPLACE TABLE _trailsql_files AS SELECT * FROM (VALUES ")
-	if len(st.files) == 0 {
-		b.WriteString("(NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::BIGINT)) t(path, account, region, year, month, day, bytes) LIMIT 0")
-	} else {
-		first := true
-		row := func(f dataFile, p cloudtrail.Partition, region, day string) {
-			if !first {
-				b.WriteString(", ")
-			}
-			first = false
-			fmt.Fprintf(&b, "(%s, %s, %s, %s, %s, %s, %d)", quoteString(f.path), quoteString(p.Account), region, quoteString(p.Year), quoteString(p.Month), day, f.size)
+	// The file list, for SHOW PARTITIONS and the scan statistics, filled
+	// by fillFiles before this statement runs.
+	stmts = append(stmts, "DROP TABLE IF EXISTS _trailsql_files", "ALTER TABLE "+filesNext+" RENAME TO _trailsql_files")
+	return stmts
+}
+
+// filesNext is the table that fillFiles fills, which viewStatements then
+// renames to _trailsql_files.
+const filesNext = "_trailsql_files_next"
+
+// fillFiles creates the table filesNext with a row per file and
+// partition of st (NULL region and day when a bucket's file does not
+// say), through DuckDB's appender: a statement of VALUES would take
+// DuckDB longer to parse than the rest of the start-up.
+func fillFiles(ctx context.Context, c *sql.Conn, st *lakeState) error {
+	if _, err := c.ExecContext(ctx, "CREATE OR REPLACE TABLE "+filesNext+" (path VARCHAR, account VARCHAR, region VARCHAR, year VARCHAR, month VARCHAR, day VARCHAR, bytes BIGINT)"); err != nil {
+		return fmt.Errorf("cannot list the lake's files: %w", err)
+	}
+	return c.Raw(func(dc any) error {
+		conn, ok := dc.(driver.Conn)
+		if !ok {
+			return errors.New("not a DuckDB connection")
+		}
+		a, err := duckdb.NewAppenderFromConn(conn, "", filesNext)
+		if err != nil {
+			return fmt.Errorf("cannot list the lake's files: %w", err)
 		}
 		for _, f := range st.files {
 			if f.parts == nil {
-				row(f, f.dir, "NULL", "NULL")
+				err = a.AppendRow(f.path, f.dir.Account, nil, f.dir.Year, f.dir.Month, nil, f.size)
 			}
 			for _, p := range f.parts {
-				row(f, p, quoteString(p.Region), quoteString(p.Day))
+				if err != nil {
+					break
+				}
+				err = a.AppendRow(f.path, p.Account, p.Region, p.Year, p.Month, p.Day, f.size)
+			}
+			if err != nil {
+				a.Close()
+				return fmt.Errorf("cannot list the lake's files: %w", err)
 			}
 		}
-		b.WriteString(") t(path, account, region, year, month, day, bytes)")
-	}
-	stmts = append(stmts, b.String())
-	return stmts
+		if err := a.Close(); err != nil {
+			return fmt.Errorf("cannot list the lake's files: %w", err)
+		}
+		return nil
+	})
 }
 
 // sourceSQL is the query that reads the given files of the lake: every
