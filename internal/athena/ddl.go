@@ -37,15 +37,28 @@ type Options struct {
 	// Raw is the trail's AWSLogs folder, s3://bucket/[prefix/]AWSLogs/ or,
 	// for an organization trail, s3://bucket/[prefix/]AWSLogs/o-xxxx/.
 	Raw string
-	// Accounts and Regions are the partition values to project; the
-	// per-account views are made for Accounts.
-	Accounts, Regions []string
+	// Accounts are the accounts to project, and to make per-account
+	// views for.
+	Accounts []string
+	// Regions are the regions to project in the raw table (the lake's
+	// table has region as a column, not a partition).
+	Regions []string
 	// FirstYear is the first year projected (to NOW).
 	FirstYear int
 }
 
-// partitionColumns are the lake's partition columns, in folder order.
-var partitionColumns = []string{"account", "region", "year", "month", "day"}
+// placeColumns say where an event was logged; every table and view has
+// them, so that queries run unchanged on any of them.
+var placeColumns = []string{"account", "region", "year", "month", "day"}
+
+// The partition columns, in folder order: the lake's buckets are one
+// folder per account and month (lake.Bucket), with region and day as
+// columns of their files; CloudTrail writes one folder per account,
+// region and day.
+var (
+	lakePartitions = []string{"account", "year", "month"}
+	rawPartitions  = placeColumns
+)
 
 var (
 	partValueRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
@@ -93,8 +106,8 @@ func (o *Options) Validate() error {
 	if len(o.Accounts) == 0 {
 		errs = append(errs, errors.New("no account to project (none found; give --account)"))
 	}
-	if len(o.Regions) == 0 {
-		errs = append(errs, errors.New("no region to project (none found; give --region)"))
+	if o.Raw != "" && len(o.Regions) == 0 {
+		errs = append(errs, errors.New("no region to project in the raw table (none found; give --region)"))
 	}
 	for _, v := range append(slices.Clone(o.Accounts), o.Regions...) {
 		if !partValueRE.MatchString(v) {
@@ -182,37 +195,56 @@ func (d *ddl) ident(s string) string {
 }
 
 func (d *ddl) header() {
-	var what []string
+	var what, proj []string
 	if d.o.Lake != "" {
 		what = append(what, "the Parquet lake "+d.o.Lake)
+		proj = append(proj, "on "+strings.Join(lakePartitions, ", "))
 	}
 	if d.o.Raw != "" {
 		what = append(what, "the CloudTrail logs "+d.o.Raw)
+		proj = append(proj, "on "+strings.Join(rawPartitions, ", "))
+	}
+	if len(proj) == 2 {
+		proj[0] += " (the lake)"
+		proj[1] += " (the logs)"
 	}
 	d.p("-- trailsql athena ddl --dialect %s: tables over %s,\n", d.o.Dialect, strings.Join(what, " and "))
-	d.p("-- with partition projection on %s; then views.\n", strings.Join(partitionColumns, ", "))
-	d.p("-- Columns are generated from the lake's Parquet schema (cloudtrail.Event).\n")
-	d.p("-- Accounts: %s. Regions: %s. Years: %d to now.\n", strings.Join(d.o.Accounts, ", "), strings.Join(d.o.Regions, ", "), d.o.FirstYear)
-	d.p("-- Rerun this command when accounts or regions appear, to add them to the projection.\n\n")
+	d.p("-- with partition projection %s; then views.\n", strings.Join(proj, " and "))
+	if d.o.Lake != "" {
+		d.p("-- Columns are generated from the lake's Parquet schema (lake.Row: cloudtrail.Event, then region, day).\n")
+	} else {
+		d.p("-- Columns are generated from the lake's Parquet schema (cloudtrail.Event).\n")
+	}
+	if d.o.Raw != "" {
+		d.p("-- Accounts: %s. Regions: %s. Years: %d to now.\n", strings.Join(d.o.Accounts, ", "), strings.Join(d.o.Regions, ", "), d.o.FirstYear)
+		d.p("-- Rerun this command when accounts or regions appear, to add them to the projection.\n\n")
+		return
+	}
+	d.p("-- Accounts: %s. Years: %d to now.\n", strings.Join(d.o.Accounts, ", "), d.o.FirstYear)
+	d.p("-- Rerun this command when accounts appear, to add them to the projection.\n\n")
 }
 
 func (d *ddl) lakeTable() {
 	loc := d.o.Lake + "cloudtrail/"
-	template := loc + "account=${account}/region=${region}/year=${year}/month=${month}/day=${day}"
-	d.p("-- (a) The Parquet lake that trailsql writes.\n")
+	template := loc + "account=${account}/year=${year}/month=${month}"
+	d.p("-- (a) The Parquet lake that trailsql writes: one folder per account and month,\n")
+	d.p("-- whose files hold the region and day of each event as columns (in SELECT *,\n")
+	d.p("-- region and day come before the partition columns account, year and month).\n")
+	d.p("-- Run 'trailsql compact' first on a lake written by an older trailsql: this\n")
+	d.p("-- table does not read its account/region/year/month/day folders.\n")
 	if d.o.Dialect == Trino {
 		d.p("CREATE TABLE IF NOT EXISTS %s (\n", d.name(d.o.Table))
 		d.trinoColumns(Columns(), "  ")
-		d.trinoPartitions()
+		d.trinoPartitions(lakePartitions)
 		d.p(")\nWITH (\n  format = 'PARQUET',\n  external_location = '%s',\n", loc)
-		d.trinoTableProjection(template)
+		d.trinoTableProjection(lakePartitions, template)
 		return
 	}
 	d.p("CREATE EXTERNAL TABLE IF NOT EXISTS %s (\n", d.name(d.o.Table))
 	d.hiveColumns(Columns())
-	d.hivePartitions()
+	d.hivePartitions(lakePartitions)
 	d.p("STORED AS PARQUET\nLOCATION '%s'\n", loc)
-	d.hiveProjection(template)
+	d.hiveProjection(lakePartitions, template)
 }
 
 // rawTable writes the table over the CloudTrail JSON files and returns the
@@ -232,26 +264,26 @@ func (d *ddl) rawTable() string {
 		// its records are unnested by the view below.
 		files := name + "_files"
 		d.p("CREATE TABLE IF NOT EXISTS %s (\n  records ARRAY(%s),\n", d.name(files), trinoType(Type{Kind: Struct, Fields: SourceColumns()}, "  ", false))
-		d.trinoPartitions()
+		d.trinoPartitions(rawPartitions)
 		d.p(")\nWITH (\n  format = 'JSON',\n  external_location = '%s',\n", d.o.Raw)
-		d.trinoTableProjection(template)
+		d.trinoTableProjection(rawPartitions, template)
 		cols := SourceColumns()
 		names := make([]string, len(cols))
 		for i, c := range cols {
 			names[i] = trinoIdent(c.Name)
 		}
 		d.p("CREATE OR REPLACE VIEW %s AS\nSELECT\n  %s,\n  %s\nFROM %s\nCROSS JOIN UNNEST(records) AS t (\n  %s\n);\n\n",
-			d.viewName(name), strings.Join(names, ",\n  "), strings.Join(partitionColumns, ", "), d.viewName(files), strings.Join(names, ",\n  "))
+			d.viewName(name), strings.Join(names, ",\n  "), strings.Join(placeColumns, ", "), d.viewName(files), strings.Join(names, ",\n  "))
 		return name
 	}
 	d.p("CREATE EXTERNAL TABLE IF NOT EXISTS %s (\n", d.name(name))
 	d.hiveColumns(SourceColumns())
-	d.hivePartitions()
+	d.hivePartitions(rawPartitions)
 	d.p("ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'\n")
 	d.p("STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'\n")
 	d.p("OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'\n")
 	d.p("LOCATION '%s'\n", d.o.Raw)
-	d.hiveProjection(template)
+	d.hiveProjection(rawPartitions, template)
 	return name
 }
 
@@ -270,7 +302,7 @@ func (d *ddl) views(base string) {
 	}
 	rowType := trinoType(Type{Kind: Struct, Fields: cols}, "    ", d.o.Dialect == Athena)
 	d.p("CREATE OR REPLACE VIEW %s AS\nSELECT\n  %s,\n  ARRAY[CAST(ROW(\n    %s\n  ) AS %s)] AS records\nFROM %s;\n",
-		d.viewName("logs"), strings.Join(partitionColumns, ", "), strings.Join(names, ",\n    "), rowType, from)
+		d.viewName("logs"), strings.Join(placeColumns, ", "), strings.Join(names, ",\n    "), rowType, from)
 }
 
 // Hive DDL (Athena).
@@ -286,34 +318,53 @@ func (d *ddl) hiveColumns(cols []Column) {
 	d.p(")\n")
 }
 
-func (d *ddl) hivePartitions() {
-	parts := make([]string, len(partitionColumns))
-	for i, c := range partitionColumns {
+func (d *ddl) hivePartitions(cols []string) {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
 		parts[i] = "  " + hiveIdent(c) + " STRING"
 	}
 	d.p("PARTITIONED BY (\n%s\n)\n", strings.Join(parts, ",\n"))
 }
 
-func (d *ddl) hiveProjection(template string) {
-	props := [][2]string{
-		{"projection.enabled", "true"},
-		{"projection.account.type", "enum"},
-		{"projection.account.values", strings.Join(d.o.Accounts, ",")},
-		{"projection.region.type", "enum"},
-		{"projection.region.values", strings.Join(d.o.Regions, ",")},
-		{"projection.year.type", "date"},
-		{"projection.year.format", "yyyy"},
-		{"projection.year.range", fmt.Sprintf("%d,NOW", d.o.FirstYear)},
-		{"projection.year.interval", "1"},
-		{"projection.year.interval.unit", "YEARS"},
-		{"projection.month.type", "integer"},
-		{"projection.month.range", "1,12"},
-		{"projection.month.digits", "2"},
-		{"projection.day.type", "integer"},
-		{"projection.day.range", "1,31"},
-		{"projection.day.digits", "2"},
-		{"storage.location.template", template},
+func (d *ddl) hiveProjection(cols []string, template string) {
+	props := [][2]string{{"projection.enabled", "true"}}
+	for _, c := range cols {
+		switch c {
+		case "account":
+			props = append(props, [][2]string{
+				{"projection.account.type", "enum"},
+				{"projection.account.values", strings.Join(d.o.Accounts, ",")},
+			}...)
+		case "region":
+			props = append(props, [][2]string{
+				{"projection.region.type", "enum"},
+				{"projection.region.values", strings.Join(d.o.Regions, ",")},
+			}...)
+		case "year":
+			props = append(props, [][2]string{
+				{"projection.year.type", "date"},
+				{"projection.year.format", "yyyy"},
+				{"projection.year.range", fmt.Sprintf("%d,NOW", d.o.FirstYear)},
+				{"projection.year.interval", "1"},
+				{"projection.year.interval.unit", "YEARS"},
+			}...)
+		case "month":
+			props = append(props, [][2]string{
+				{"projection.month.type", "integer"},
+				{"projection.month.range", "1,12"},
+				{"projection.month.digits", "2"},
+			}...)
+		case "day":
+			props = append(props, [][2]string{
+				{"projection.day.type", "integer"},
+				{"projection.day.range", "1,31"},
+				{"projection.day.digits", "2"},
+			}...)
+		default:
+			panic("BUG: no projection for partition column " + c)
+		}
 	}
+	props = append(props, [2]string{"storage.location.template", template})
 	lines := make([]string, len(props))
 	for i, kv := range props {
 		lines[i] = fmt.Sprintf("  '%s'='%s'", kv[0], kv[1])
@@ -358,7 +409,7 @@ func (d *ddl) trinoColumns(cols []Column, indent string) {
 	}
 }
 
-func (d *ddl) trinoPartitions() {
+func (d *ddl) trinoPartitions(cols []string) {
 	props := map[string]string{
 		"account": fmt.Sprintf("partition_projection_type = 'ENUM', partition_projection_values = %s", trinoArray(d.o.Accounts)),
 		"region":  fmt.Sprintf("partition_projection_type = 'ENUM', partition_projection_values = %s", trinoArray(d.o.Regions)),
@@ -367,18 +418,22 @@ func (d *ddl) trinoPartitions() {
 		"month": "partition_projection_type = 'INTEGER', partition_projection_range = ARRAY['1', '12'], partition_projection_digits = 2",
 		"day":   "partition_projection_type = 'INTEGER', partition_projection_range = ARRAY['1', '31'], partition_projection_digits = 2",
 	}
-	for i, c := range partitionColumns {
+	for i, c := range cols {
+		p, ok := props[c]
+		if !ok {
+			panic("BUG: no projection for partition column " + c)
+		}
 		sep := ","
-		if i == len(partitionColumns)-1 {
+		if i == len(cols)-1 {
 			sep = ""
 		}
-		d.p("  %s varchar WITH (%s)%s\n", trinoIdent(c), props[c], sep)
+		d.p("  %s varchar WITH (%s)%s\n", trinoIdent(c), p, sep)
 	}
 }
 
-func (d *ddl) trinoTableProjection(template string) {
+func (d *ddl) trinoTableProjection(cols []string, template string) {
 	d.p("  partitioned_by = %s,\n  partition_projection_enabled = true,\n  partition_projection_location_template = '%s'\n);\n\n",
-		trinoArray(partitionColumns), template)
+		trinoArray(cols), template)
 }
 
 func trinoArray(vals []string) string {

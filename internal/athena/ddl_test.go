@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,16 +77,36 @@ func TestDDLErrors(t *testing.T) {
 	f(Options{Raw: "s3://b/logs/", Accounts: accounts, Regions: regions}, "AWSLogs")
 	f(Options{Lake: "/tmp/lake", Accounts: accounts, Regions: regions}, "not an s3:// URL")
 	// Every problem at once.
-	f(Options{Lake: "s3://b", Table: "Bad-Name"}, "Bad-Name", "no account", "no region")
+	f(Options{Lake: "s3://b", Raw: "s3://t/AWSLogs/", Table: "Bad-Name"}, "Bad-Name", "no account", "no region")
+	f(Options{Raw: "s3://t/AWSLogs/", Accounts: accounts}, "no region to project in the raw table")
+	f(Options{Lake: "s3://b", Accounts: accounts, Regions: []string{"us-east-1", "eu west"}}, `"eu west" cannot be a partition value`)
 	f(Options{Lake: "s3://b", Accounts: []string{"1'; DROP"}, Regions: regions}, "cannot be a partition value")
 }
 
+// TestLakeWithoutRegions writes the lake's table without regions: they
+// are columns of its files, not partitions.
+func TestLakeWithoutRegions(t *testing.T) {
+	for _, d := range []Dialect{Athena, Trino} {
+		var b bytes.Buffer
+		if err := Write(&b, Options{Dialect: d, Lake: "s3://b/p", Accounts: accounts}); err != nil {
+			t.Fatalf("%s: %v", d, err)
+		}
+		for _, no := range []string{"projection.region", "region=", "${region}", "${day}", "Regions:"} {
+			if strings.Contains(b.String(), no) {
+				t.Errorf("%s: %q in\n%s", d, no, b.String())
+			}
+		}
+	}
+}
+
 // TestColumnsMatchLakeFiles reads the schema of a data file as the lake
-// writes it and checks that it has the columns the DDL declares.
+// writes it into a bucket and checks that it has the columns the DDL
+// declares: those of cloudtrail.Event, then region and day.
 func TestColumnsMatchLakeFiles(t *testing.T) {
-	id, tm := "e1", "2024-05-01T00:00:00Z"
+	id, tm, region, day := "e1", "2024-05-01T00:00:00Z", "us-east-1", "01"
 	var b bytes.Buffer
-	if err := lake.WriteEvents(&b, []*cloudtrail.Event{{EventID: &id, EventTime: &tm}}); err != nil {
+	row := lake.Row{Event: cloudtrail.Event{EventID: &id, EventTime: &tm}, Region: &region, Day: &day}
+	if err := lake.WriteRows(&b, []lake.Row{row}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := parquet.OpenFile(bytes.NewReader(b.Bytes()), int64(b.Len()))
@@ -99,12 +120,35 @@ func TestColumnsMatchLakeFiles(t *testing.T) {
 	if g, w := render(got), render(Columns()); g != w {
 		t.Errorf("the lake's files have\n%s\nthe DDL declares\n%s", g, w)
 	}
-	for _, c := range SourceColumns() {
-		if c.Helper() {
-			t.Errorf("helper %s among the source columns", c.Name)
+	if g, w := render(Columns()), render(mustColumns(lake.Row{})); g != w {
+		t.Errorf("the DDL declares\n%s\nthe Parquet schema of lake.Row is\n%s", g, w)
+	}
+	cols := Columns()
+	event := mustColumns(cloudtrail.Event{})
+	str := Type{Kind: String}
+	if want := append(event, Column{"region", str}, Column{"day", str}); render(cols) != render(want) {
+		t.Errorf("the lake's columns are not cloudtrail.Event's, then region and day:\n%s", render(cols))
+	}
+	names := map[string]bool{}
+	for _, c := range cols {
+		names[c.Name] = true
+	}
+	for _, p := range lakePartitions {
+		if names[p] {
+			t.Errorf("partition column %s is also a data column", p)
 		}
 	}
-	if n := len(Columns()) - len(SourceColumns()); n < 2 {
+	for _, p := range placeColumns {
+		if !names[p] && !slices.Contains(lakePartitions, p) {
+			t.Errorf("the lake's table has no column %s", p)
+		}
+	}
+	for _, c := range SourceColumns() {
+		if c.Helper() || slices.Contains(placeColumns, c.Name) {
+			t.Errorf("%s among the source columns", c.Name)
+		}
+	}
+	if n := len(event) - len(SourceColumns()); n < 2 {
 		t.Errorf("only %d helper columns", n)
 	}
 }

@@ -13,7 +13,6 @@ func ExampleWrite() {
 	err := athena.Write(&b, athena.Options{
 		Lake:      "s3://analytics/trailsql",
 		Accounts:  []string{"111122223333"},
-		Regions:   []string{"us-east-1"},
 		FirstYear: 2024,
 	})
 	if err != nil {
@@ -27,7 +26,7 @@ func ExampleWrite() {
 	}
 	// Output:
 	// CREATE EXTERNAL TABLE IF NOT EXISTS cloudtrail (
-	//   'storage.location.template'='s3://analytics/trailsql/cloudtrail/account=${account}/region=${region}/year=${year}/month=${month}/day=${day}'
+	//   'storage.location.template'='s3://analytics/trailsql/cloudtrail/account=${account}/year=${year}/month=${month}'
 	// CREATE OR REPLACE VIEW cloudtrail_logs AS
 	// CREATE OR REPLACE VIEW cloudtrail_111122223333 AS
 	// CREATE OR REPLACE VIEW logs AS

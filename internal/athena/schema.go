@@ -8,6 +8,7 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
+	"github.com/trailsql/trailsql/internal/lake"
 )
 
 // Kind is the kind of a column's type.
@@ -41,26 +42,31 @@ type Column struct {
 // eventTime is text).
 func (c Column) Helper() bool { return strings.HasPrefix(c.Name, "_") || c.Type.Kind == Timestamp }
 
-// Columns returns the columns of the lake's cloudtrail table, in file
-// order, read from the Parquet schema of cloudtrail.Event.
-func Columns() []Column {
-	cols, err := columnsOf(parquet.SchemaOf(cloudtrail.Event{}))
-	if err != nil {
-		panic("BUG: " + err.Error())
-	}
-	return cols
-}
+// Columns returns the data columns of the lake's cloudtrail table, in file
+// order, read from the Parquet schema of lake.Row: the columns of
+// cloudtrail.Event, then region and day (which a bucket's folder, one per
+// account and month, does not say).
+func Columns() []Column { return mustColumns(lake.Row{}) }
 
 // SourceColumns returns the columns that hold fields of the source records
-// (Columns without the helpers): the columns of the raw JSON table.
+// (the columns of cloudtrail.Event without the helpers): the columns of the
+// raw JSON table.
 func SourceColumns() []Column {
 	var out []Column
-	for _, c := range Columns() {
+	for _, c := range mustColumns(cloudtrail.Event{}) {
 		if !c.Helper() {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+func mustColumns(model any) []Column {
+	cols, err := columnsOf(parquet.SchemaOf(model))
+	if err != nil {
+		panic("BUG: " + err.Error())
+	}
+	return cols
 }
 
 func columnsOf(n parquet.Node) ([]Column, error) {

@@ -47,8 +47,10 @@ func newAthenaCmd(f *Factory, runF func(context.Context, *Factory, *AthenaDDLOpt
 Hive catalog) the same tables as trailsql's local ones:
 
   (a) --lake: the Parquet lake that 'trailsql sync --lake s3://...' writes,
-      partitioned by account, region, year, month and day, with partition
-      projection (no crawler, no ALTER TABLE ADD PARTITION);
+      one folder per account and month, with partition projection on
+      account, year and month (no crawler, no ALTER TABLE ADD PARTITION);
+      region and day are columns of its files (run 'trailsql compact' first
+      on a lake written by an older trailsql);
   (b) --raw: the CloudTrail JSON files where CloudTrail writes them, with
       partition projection over AWSLogs/[o-org/]<account>/CloudTrail/<region>/
       <yyyy>/<mm>/<dd> (an organization trail's org folder is found when
@@ -57,8 +59,8 @@ Hive catalog) the same tables as trailsql's local ones:
       account, and logs, whose records column CROSS JOIN UNNEST queries use.
 
 Columns come from the schema that writes the lake's files. The accounts,
-regions and first year to project are read from the lake and the trail
-bucket with a few delimited listings; --account, --region and
+regions (for --raw) and first year to project are read from the lake and
+the trail bucket with a few delimited listings; --account, --region and
 --first-year set them instead.`,
 		Example: `  trailsql athena ddl --lake s3://analytics/trailsql
   trailsql athena ddl --raw s3://org-trail-bucket/AWSLogs/ --database security
@@ -82,7 +84,7 @@ bucket with a few delimited listings; --account, --region and
 	fl.StringVar(&opts.Database, "database", "", "database (schema) to create in (default: the session's)")
 	fl.StringVar(&opts.Table, "table", "cloudtrail", "name of the lake's table")
 	fl.StringSliceVar(&opts.Accounts, "account", nil, "accounts to project (default: those found)")
-	fl.StringSliceVar(&opts.Regions, "region", nil, "regions to project (default: those found)")
+	fl.StringSliceVar(&opts.Regions, "region", nil, "regions to project in the --raw table (default: those found)")
 	fl.IntVar(&opts.FirstYear, "first-year", 0, "first year to project (default: the first found)")
 	opts.S3.addConnFlags(fl)
 	cmd.AddCommand(ddl)
@@ -97,7 +99,8 @@ func runAthenaDDL(ctx context.Context, f *Factory, opts *AthenaDDLOptions) error
 	if opts.Lake != "" && !strings.HasPrefix(opts.Lake, "s3://") {
 		return usagef("--lake %q is not in S3: Athena reads s3:// lakes (write one with 'trailsql sync --lake s3://...')", opts.Lake)
 	}
-	discover := len(opts.Accounts) == 0 || len(opts.Regions) == 0 || opts.FirstYear == 0
+	// The lake's table projects no region: region is a column of its files.
+	discover := len(opts.Accounts) == 0 || (opts.Raw != "" && len(opts.Regions) == 0) || opts.FirstYear == 0
 	if discover || (opts.Raw != "" && !rawHasOrg(opts.Raw)) {
 		found, raw, err := discoverLayout(ctx, f, &opts.S3, opts.Lake, opts.Raw)
 		if err != nil {

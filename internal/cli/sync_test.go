@@ -194,7 +194,11 @@ func TestSyncToS3Lake(t *testing.T) {
 	}
 	keys := 0
 	lister, _ := source.NewS3WithClient(context.Background(), c, loc[1], source.S3Options{})
-	part := regexp.MustCompile(`^tsql/cloudtrail/account=\d{12}/region=[a-z0-9-]+/year=\d{4}/month=\d\d/day=\d\d/[^/]+\.parquet$`)
+	template := regexp.MustCompile(`'storage.location.template'='(s3://lake/tsql/cloudtrail/[^']*)'`).FindStringSubmatch(out.String())
+	if template == nil || template[1] != loc[1]+"account=${account}/year=${year}/month=${month}" {
+		t.Fatalf("the lake's storage.location.template is %q", template)
+	}
+	part := regexp.MustCompile(`^tsql/cloudtrail/account=\d{12}/year=\d{4}/month=(0[1-9]|1[0-2])/[^/]+\.parquet$`)
 	lister.List(context.Background(), source.Filter{}, func(o source.Object) error {
 		if strings.HasPrefix(path.Base(o.Rel), "_") {
 			return nil // token indexes: Athena skips names that start with _

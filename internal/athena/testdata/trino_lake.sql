@@ -1,10 +1,14 @@
 -- trailsql athena ddl --dialect trino: tables over the Parquet lake s3://lake-bucket/trailsql/,
--- with partition projection on account, region, year, month, day; then views.
--- Columns are generated from the lake's Parquet schema (cloudtrail.Event).
--- Accounts: 111111111111, 222222222222. Regions: eu-west-1, us-east-1. Years: 2023 to now.
--- Rerun this command when accounts or regions appear, to add them to the projection.
+-- with partition projection on account, year, month; then views.
+-- Columns are generated from the lake's Parquet schema (lake.Row: cloudtrail.Event, then region, day).
+-- Accounts: 111111111111, 222222222222. Years: 2023 to now.
+-- Rerun this command when accounts appear, to add them to the projection.
 
--- (a) The Parquet lake that trailsql writes.
+-- (a) The Parquet lake that trailsql writes: one folder per account and month,
+-- whose files hold the region and day of each event as columns (in SELECT *,
+-- region and day come before the partition columns account, year and month).
+-- Run 'trailsql compact' first on a lake written by an older trailsql: this
+-- table does not read its account/region/year/month/day folders.
 CREATE TABLE IF NOT EXISTS cloudtrail (
   eventversion varchar,
   useridentity ROW(
@@ -90,18 +94,18 @@ CREATE TABLE IF NOT EXISTS cloudtrail (
   "_object" varchar,
   "_fp" bigint,
   "_hash" bigint,
+  region varchar,
+  day varchar,
   account varchar WITH (partition_projection_type = 'ENUM', partition_projection_values = ARRAY['111111111111', '222222222222']),
-  region varchar WITH (partition_projection_type = 'ENUM', partition_projection_values = ARRAY['eu-west-1', 'us-east-1']),
   year varchar WITH (partition_projection_type = 'DATE', partition_projection_format = 'yyyy', partition_projection_range = ARRAY['2023', 'NOW'], partition_projection_interval = 1, partition_projection_interval_unit = 'YEARS'),
-  month varchar WITH (partition_projection_type = 'INTEGER', partition_projection_range = ARRAY['1', '12'], partition_projection_digits = 2),
-  day varchar WITH (partition_projection_type = 'INTEGER', partition_projection_range = ARRAY['1', '31'], partition_projection_digits = 2)
+  month varchar WITH (partition_projection_type = 'INTEGER', partition_projection_range = ARRAY['1', '12'], partition_projection_digits = 2)
 )
 WITH (
   format = 'PARQUET',
   external_location = 's3://lake-bucket/trailsql/cloudtrail/',
-  partitioned_by = ARRAY['account', 'region', 'year', 'month', 'day'],
+  partitioned_by = ARRAY['account', 'year', 'month'],
   partition_projection_enabled = true,
-  partition_projection_location_template = 's3://lake-bucket/trailsql/cloudtrail/account=${account}/region=${region}/year=${year}/month=${month}/day=${day}'
+  partition_projection_location_template = 's3://lake-bucket/trailsql/cloudtrail/account=${account}/year=${year}/month=${month}'
 );
 
 -- (c) The union view of every account, one view per account, and the view

@@ -1,10 +1,14 @@
 -- trailsql athena ddl --dialect athena: tables over the Parquet lake s3://lake/tsql/ and the CloudTrail logs s3://trail/AWSLogs/o-cli0000001/,
--- with partition projection on account, region, year, month, day; then views.
--- Columns are generated from the lake's Parquet schema (cloudtrail.Event).
+-- with partition projection on account, year, month (the lake) and on account, region, year, month, day (the logs); then views.
+-- Columns are generated from the lake's Parquet schema (lake.Row: cloudtrail.Event, then region, day).
 -- Accounts: 111111111111, 222222222222, 333333333333, 444444444444. Regions: ap-south-1, eu-west-1, us-east-1. Years: 2024 to now.
 -- Rerun this command when accounts or regions appear, to add them to the projection.
 
--- (a) The Parquet lake that trailsql writes.
+-- (a) The Parquet lake that trailsql writes: one folder per account and month,
+-- whose files hold the region and day of each event as columns (in SELECT *,
+-- region and day come before the partition columns account, year and month).
+-- Run 'trailsql compact' first on a lake written by an older trailsql: this
+-- table does not read its account/region/year/month/day folders.
 CREATE EXTERNAL TABLE IF NOT EXISTS cloudtrail (
   eventversion STRING,
   useridentity STRUCT<
@@ -80,14 +84,14 @@ CREATE EXTERNAL TABLE IF NOT EXISTS cloudtrail (
   `_raw` STRING,
   `_object` STRING,
   `_fp` BIGINT,
-  `_hash` BIGINT
+  `_hash` BIGINT,
+  region STRING,
+  day STRING
 )
 PARTITIONED BY (
   account STRING,
-  region STRING,
   year STRING,
-  month STRING,
-  day STRING
+  month STRING
 )
 STORED AS PARQUET
 LOCATION 's3://lake/tsql/cloudtrail/'
@@ -95,8 +99,6 @@ TBLPROPERTIES (
   'projection.enabled'='true',
   'projection.account.type'='enum',
   'projection.account.values'='111111111111,222222222222,333333333333,444444444444',
-  'projection.region.type'='enum',
-  'projection.region.values'='ap-south-1,eu-west-1,us-east-1',
   'projection.year.type'='date',
   'projection.year.format'='yyyy',
   'projection.year.range'='2024,NOW',
@@ -105,10 +107,7 @@ TBLPROPERTIES (
   'projection.month.type'='integer',
   'projection.month.range'='1,12',
   'projection.month.digits'='2',
-  'projection.day.type'='integer',
-  'projection.day.range'='1,31',
-  'projection.day.digits'='2',
-  'storage.location.template'='s3://lake/tsql/cloudtrail/account=${account}/region=${region}/year=${year}/month=${month}/day=${day}'
+  'storage.location.template'='s3://lake/tsql/cloudtrail/account=${account}/year=${year}/month=${month}'
 );
 
 -- (b) The CloudTrail log files as CloudTrail writes them, in place (AWS's
