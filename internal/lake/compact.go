@@ -151,7 +151,7 @@ func (l *Lake) Compact(b Bucket, maxSmall int) (CompactStats, error) {
 	}
 	var small []string
 	for _, f := range files {
-		if rows, ok := fileRows(f); !ok || rows < TargetRows {
+		if rows, ok := fileRows(f); !ok || rows < int64(l.target()) {
 			small = append(small, f)
 		}
 	}
@@ -236,7 +236,7 @@ func fileRows(path string) (int64, bool) {
 // time; the groups one after another) into new files of bucket b of up to
 // TargetRows rows each, then puts them in place of the inputs.
 func (l *Lake) replace(b Bucket, groups [][]input) (CompactStats, error) {
-	rw := &rollWriter{l: l}
+	rw := &rollWriter{l: l, maxRows: l.target()}
 	defer rw.abort()
 	n, err := mergeGroups(rw, groups)
 	if err != nil {
@@ -309,7 +309,7 @@ type rollWriter struct {
 	rows int
 	buf  []Row // rows not yet handed to pw
 	done []rolled
-	// maxRows is TargetRows (tests make it smaller).
+	// maxRows is the rows of a full file.
 	maxRows int
 }
 
@@ -328,7 +328,7 @@ func (w *rollWriter) write(r *Row) error {
 		}
 		w.f, w.bw = f, bufio.NewWriterSize(f, 1<<20)
 		w.pw = parquet.NewGenericWriter[Row](w.bw, writerOptions()...)
-		w.ix = needle.NewBuilder(min(TargetRows, 256*1024))
+		w.ix = needle.NewBuilder(min(w.maxRows, 256*1024))
 		w.rows = 0
 	}
 	w.buf = append(w.buf, *r)
@@ -339,11 +339,7 @@ func (w *rollWriter) write(r *Row) error {
 			return err
 		}
 	}
-	limit := w.maxRows
-	if limit == 0 {
-		limit = TargetRows
-	}
-	if w.rows >= limit {
+	if w.rows >= w.maxRows {
 		return w.close()
 	}
 	return nil

@@ -27,6 +27,15 @@ type Lake struct {
 	Dir  string
 	lock *os.File
 	now  func() time.Time
+	// targetRows is TargetRows, or what a test sets.
+	targetRows int
+}
+
+func (l *Lake) target() int {
+	if l.targetRows > 0 {
+		return l.targetRows
+	}
+	return TargetRows
 }
 
 // Open opens (and creates) the lake at dir for writing: it takes the lake's

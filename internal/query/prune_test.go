@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"github.com/trailsql/trailsql/internal/trailtest"
 	"reflect"
 	"strings"
 	"testing"
@@ -69,48 +70,63 @@ func TestFindTableRefs(t *testing.T) {
 // partition folders and the token index, with and without it: the rows
 // must be the same, and the pruned run must read fewer files.
 func TestPruneSameAnswers(t *testing.T) {
-	pruned, full, total := prunedAndFull(t)
-	for _, tc := range []struct {
-		sql   string
-		fewer bool // pruning must leave files out
-	}{
-		{"SELECT eventid FROM cloudtrail WHERE requestparameters LIKE '%" + sgOpen + "%' ORDER BY 1", true},
-		{"SELECT eventid FROM cloudtrail_logs WHERE requestparameters like '%" + sgOpen + "%' and requestparameters like '%:23%' ORDER BY 1", true},
-		{"SELECT eventid FROM cloudtrail WHERE json_extract_scalar(requestparameters, '$.groupId') = '" + sgOpen + "' ORDER BY 1", true},
-		{"SELECT eventid FROM cloudtrail WHERE sourceipaddress = '1.2.3.4' ORDER BY 1", true},
-		{"SELECT eventid FROM cloudtrail t WHERE t.sourceipaddress IN ('1.2.3.4', '203.0.113.99') ORDER BY 1", true},
-		{"SELECT count(*) FROM cloudtrail_logs WHERE requestparameters LIKE '%" + bucketPub + "%'", true},
-		{"SELECT count(*) FROM cloudtrail WHERE eventid = 'no-such-event-id-at-all'", true},
-		{"SELECT count(*) FROM cloudtrail WHERE requestparameters LIKE '%sg-ffffffffffffffff0%'", true},
-		{"SELECT useridentity.arn, count(*) FROM cloudtrail_111122223333 WHERE useridentity.arn LIKE '%user/mallory%' GROUP BY 1 ORDER BY 1", true},
-		{"SELECT count(*) FROM cloudtrail WHERE account = '444455556666' AND day IN ('29', '30')", true},
-		{"SELECT count(*) FROM cloudtrail WHERE sourceipaddress = '1.2.3.4' OR eventname = 'GetObject'", false},
-		{"SELECT count(*) FROM cloudtrail WHERE requestparameters LIKE '%ANONYMOUS%'", false},
-		{"SELECT count(*) FROM cloudtrail WHERE CASE WHEN eventname = 'x' AND sourceipaddress = '1.2.3.4' AND 1 = 1 THEN false ELSE true END", false},
-		{"SELECT count(*) FROM cloudtrail WHERE eventid = 'no-such-event-id-at-all' IS NOT TRUE", false},
-		{"SELECT a.eventid FROM cloudtrail a WHERE a.eventid IN (SELECT eventid FROM cloudtrail_logs WHERE sourceipaddress = '1.2.3.4') ORDER BY 1", false},
-		{"SELECT count(*) FROM (SELECT * FROM cloudtrail WHERE sourceipaddress = '1.2.3.4') x, cloudtrail_logs y WHERE x.eventid = y.eventid", false},
-	} {
-		want := mustQuery(t, full, tc.sql)
-		got := mustQuery(t, pruned, tc.sql)
-		if !reflect.DeepEqual(got.Rows, want.Rows) {
-			t.Errorf("%s\npruned: %v\n  full: %v", tc.sql, got.Rows, want.Rows)
-		}
-		if tc.fewer && got.Stats.Files >= total {
-			t.Errorf("%s: pruning read %d of %d files", tc.sql, got.Stats.Files, total)
-		}
-		if got.Stats.FilesTotal < total && got.Stats.FilesTotal != 0 {
-			t.Errorf("%s: stats say the lake has %d files, want %d", tc.sql, got.Stats.FilesTotal, total)
-		}
+	for _, layout := range layouts {
+		t.Run(layout, func(t *testing.T) {
+			pruned, full, total := prunedAndFull(t, layout)
+			for _, tc := range []struct {
+				sql   string
+				fewer bool // pruning must leave files out
+			}{
+				{"SELECT eventid FROM cloudtrail WHERE requestparameters LIKE '%" + sgOpen + "%' ORDER BY 1", true},
+				{"SELECT eventid FROM cloudtrail_logs WHERE requestparameters like '%" + sgOpen + "%' and requestparameters like '%:23%' ORDER BY 1", true},
+				{"SELECT eventid FROM cloudtrail WHERE json_extract_scalar(requestparameters, '$.groupId') = '" + sgOpen + "' ORDER BY 1", true},
+				{"SELECT eventid FROM cloudtrail WHERE sourceipaddress = '1.2.3.4' ORDER BY 1", true},
+				{"SELECT eventid FROM cloudtrail t WHERE t.sourceipaddress IN ('1.2.3.4', '203.0.113.99') ORDER BY 1", true},
+				{"SELECT count(*) FROM cloudtrail_logs WHERE requestparameters LIKE '%" + bucketPub + "%'", true},
+				{"SELECT count(*) FROM cloudtrail WHERE eventid = 'no-such-event-id-at-all'", true},
+				{"SELECT count(*) FROM cloudtrail WHERE requestparameters LIKE '%sg-ffffffffffffffff0%'", true},
+				{"SELECT useridentity.arn, count(*) FROM cloudtrail_111122223333 WHERE useridentity.arn LIKE '%user/mallory%' GROUP BY 1 ORDER BY 1", true},
+				{"SELECT count(*) FROM cloudtrail WHERE account = '444455556666' AND day IN ('29', '30')", true},
+				{"SELECT count(*) FROM cloudtrail WHERE sourceipaddress = '1.2.3.4' OR eventname = 'GetObject'", false},
+				{"SELECT count(*) FROM cloudtrail WHERE requestparameters LIKE '%ANONYMOUS%'", false},
+				{"SELECT count(*) FROM cloudtrail WHERE CASE WHEN eventname = 'x' AND sourceipaddress = '1.2.3.4' AND 1 = 1 THEN false ELSE true END", false},
+				{"SELECT count(*) FROM cloudtrail WHERE eventid = 'no-such-event-id-at-all' IS NOT TRUE", false},
+				{"SELECT a.eventid FROM cloudtrail a WHERE a.eventid IN (SELECT eventid FROM cloudtrail_logs WHERE sourceipaddress = '1.2.3.4') ORDER BY 1", false},
+				{"SELECT count(*) FROM (SELECT * FROM cloudtrail WHERE sourceipaddress = '1.2.3.4') x, cloudtrail_logs y WHERE x.eventid = y.eventid", false},
+			} {
+				want := mustQuery(t, full, tc.sql)
+				got := mustQuery(t, pruned, tc.sql)
+				if !reflect.DeepEqual(got.Rows, want.Rows) {
+					t.Errorf("%s\npruned: %v\n  full: %v", tc.sql, got.Rows, want.Rows)
+				}
+				if tc.fewer && got.Stats.Files >= total {
+					t.Errorf("%s: pruning read %d of %d files", tc.sql, got.Stats.Files, total)
+				}
+				if got.Stats.FilesTotal < total && got.Stats.FilesTotal != 0 {
+					t.Errorf("%s: stats say the lake has %d files, want %d", tc.sql, got.Stats.FilesTotal, total)
+				}
+			}
+		})
 	}
 }
+
+// layouts are the lakes that differential tests run on: buckets (the
+// current layout), the older layout of one folder per account, region and
+// day, and a lake half converted from one to the other.
+var layouts = []string{"buckets", "older layout", "half converted"}
 
 // prunedAndFull opens one lake of several files per partition twice: with
 // pruning, and without (every query reads every file). total is the
 // number of its files.
-func prunedAndFull(t *testing.T) (pruned, full *Engine, total int) {
+func prunedAndFull(t *testing.T, layout string) (pruned, full *Engine, total int) {
 	t.Helper()
 	dir, _ := splitFixtureLake(t)
+	switch layout {
+	case "older layout":
+		trailtest.Legacy(t, dir)
+	case "half converted":
+		trailtest.Legacy(t, dir, acctDev)
+	}
 	pruned = openLake(t, dir, Options{})
 	full = openLake(t, dir, Options{})
 	full.noPrune = true

@@ -84,47 +84,51 @@ func TestReadTop(t *testing.T) {
 // LIMIT alone, with and without pruning: the rows must be the same, and
 // the pruned run must read fewer files where the summaries allow it.
 func TestTopNSameAnswers(t *testing.T) {
-	pruned, full, total := prunedAndFull(t)
-	pruned.topBatch = 1
-	for _, tc := range []struct {
-		sql   string
-		fewer bool // pruning must leave files out
-		count bool // compare the number of rows only (LIMIT alone: any rows)
-	}{
-		{"SELECT eventid, eventtime FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 3", true, false},
-		{"SELECT eventid, eventtime FROM cloudtrail ORDER BY eventtime, eventid LIMIT 3", true, false},
-		{"SELECT eventid, eventtime FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 2 OFFSET 2", true, false},
-		// The newest GetObject events are in every file of this lake.
-		{"SELECT t.eventid, t.eventtime AS at FROM cloudtrail_logs t WHERE t.eventname = 'GetObject' ORDER BY t.eventtime DESC, t.eventid LIMIT 2", false, false},
-		{"SELECT eventid FROM cloudtrail WHERE errorcode IS NOT NULL ORDER BY eventtime ASC, eventid LIMIT 1", true, false},
-		{"SELECT eventid FROM cloudtrail_111122223333 WHERE eventsource = 'ec2.amazonaws.com' ORDER BY eventtime DESC, eventid LIMIT 4", true, false},
-		{"SELECT eventid FROM cloudtrail WHERE year = '2019' ORDER BY eventtime DESC, eventid LIMIT 3", true, false},
-		{"SELECT eventid, eventtime FROM cloudtrail ORDER BY from_iso8601_timestamp(eventtime) DESC, eventid LIMIT 3", true, false},
-		{"SELECT eventid FROM cloudtrail_logs WHERE eventname = 'GetObject' ORDER BY from_iso8601_timestamp(eventtime), eventid LIMIT 2", true, false},
-		{"SELECT eventid FROM cloudtrail WHERE eventname = 'no such event' ORDER BY eventtime DESC LIMIT 3", false, false},
-		{"SELECT eventid FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 100000", false, false},
-		{"SELECT eventid FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 0", false, false},
-		{"SELECT record.eventID FROM (SELECT record FROM logs CROSS JOIN UNNEST(records) AS t (record)) AS records WHERE record.eventSource = 's3.amazonaws.com' ORDER BY record.eventTime DESC, record.eventID LIMIT 3", true, false},
-		{"SELECT useridentity.arn, eventname, sourceipaddress, eventtime FROM cloudtrail_logs LIMIT 3", true, true},
-		{"SELECT * FROM cloudtrail WHERE region = 'us-east-1' LIMIT 2", true, true},
-		{"SELECT count(*) FROM (SELECT * FROM cloudtrail LIMIT 5)", true, false},
-		{"SELECT count(*) FROM (SELECT * FROM cloudtrail WHERE eventname = 'GetObject' LIMIT 5)", false, false},
-	} {
-		want := mustQuery(t, full, tc.sql)
-		got := mustQuery(t, pruned, tc.sql)
-		if tc.count {
-			if len(got.Rows) != len(want.Rows) {
-				t.Errorf("%s: pruned %d rows, full %d", tc.sql, len(got.Rows), len(want.Rows))
+	for _, layout := range layouts {
+		t.Run(layout, func(t *testing.T) {
+			pruned, full, total := prunedAndFull(t, layout)
+			pruned.topBatch = 1
+			for _, tc := range []struct {
+				sql   string
+				fewer bool // pruning must leave files out
+				count bool // compare the number of rows only (LIMIT alone: any rows)
+			}{
+				{"SELECT eventid, eventtime FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 3", true, false},
+				{"SELECT eventid, eventtime FROM cloudtrail ORDER BY eventtime, eventid LIMIT 3", true, false},
+				{"SELECT eventid, eventtime FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 2 OFFSET 2", true, false},
+				// The newest GetObject events are in every file of this lake.
+				{"SELECT t.eventid, t.eventtime AS at FROM cloudtrail_logs t WHERE t.eventname = 'GetObject' ORDER BY t.eventtime DESC, t.eventid LIMIT 2", false, false},
+				{"SELECT eventid FROM cloudtrail WHERE errorcode IS NOT NULL ORDER BY eventtime ASC, eventid LIMIT 1", true, false},
+				{"SELECT eventid FROM cloudtrail_111122223333 WHERE eventsource = 'ec2.amazonaws.com' ORDER BY eventtime DESC, eventid LIMIT 4", true, false},
+				{"SELECT eventid FROM cloudtrail WHERE year = '2019' ORDER BY eventtime DESC, eventid LIMIT 3", true, false},
+				{"SELECT eventid, eventtime FROM cloudtrail ORDER BY from_iso8601_timestamp(eventtime) DESC, eventid LIMIT 3", true, false},
+				{"SELECT eventid FROM cloudtrail_logs WHERE eventname = 'GetObject' ORDER BY from_iso8601_timestamp(eventtime), eventid LIMIT 2", true, false},
+				{"SELECT eventid FROM cloudtrail WHERE eventname = 'no such event' ORDER BY eventtime DESC LIMIT 3", false, false},
+				{"SELECT eventid FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 100000", false, false},
+				{"SELECT eventid FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 0", false, false},
+				{"SELECT record.eventID FROM (SELECT record FROM logs CROSS JOIN UNNEST(records) AS t (record)) AS records WHERE record.eventSource = 's3.amazonaws.com' ORDER BY record.eventTime DESC, record.eventID LIMIT 3", true, false},
+				{"SELECT useridentity.arn, eventname, sourceipaddress, eventtime FROM cloudtrail_logs LIMIT 3", true, true},
+				{"SELECT * FROM cloudtrail WHERE region = 'us-east-1' LIMIT 2", true, true},
+				{"SELECT count(*) FROM (SELECT * FROM cloudtrail LIMIT 5)", true, false},
+				{"SELECT count(*) FROM (SELECT * FROM cloudtrail WHERE eventname = 'GetObject' LIMIT 5)", false, false},
+			} {
+				want := mustQuery(t, full, tc.sql)
+				got := mustQuery(t, pruned, tc.sql)
+				if tc.count {
+					if len(got.Rows) != len(want.Rows) {
+						t.Errorf("%s: pruned %d rows, full %d", tc.sql, len(got.Rows), len(want.Rows))
+					}
+				} else if !reflect.DeepEqual(got.Rows, want.Rows) {
+					t.Errorf("%s\npruned: %v\n  full: %v", tc.sql, got.Rows, want.Rows)
+				}
+				if tc.fewer && got.Stats.Files >= total {
+					t.Errorf("%s: pruning read %d of %d files", tc.sql, got.Stats.Files, total)
+				}
+				if !tc.fewer && got.Stats.Files < total && got.Stats.Files != 0 {
+					t.Errorf("%s: pruning read %d of %d files, want all", tc.sql, got.Stats.Files, total)
+				}
 			}
-		} else if !reflect.DeepEqual(got.Rows, want.Rows) {
-			t.Errorf("%s\npruned: %v\n  full: %v", tc.sql, got.Rows, want.Rows)
-		}
-		if tc.fewer && got.Stats.Files >= total {
-			t.Errorf("%s: pruning read %d of %d files", tc.sql, got.Stats.Files, total)
-		}
-		if !tc.fewer && got.Stats.Files < total && got.Stats.Files != 0 {
-			t.Errorf("%s: pruning read %d of %d files, want all", tc.sql, got.Stats.Files, total)
-		}
+		})
 	}
 }
 
