@@ -307,6 +307,10 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 		collectErr = err
 	}
 	c.sum.Duration = opts.Now().Sub(start)
+	if !source.IsUnreachable(gerr) {
+		// Gone, the source explains them; else they are the objects'.
+		c.sum.Errors = append(c.sum.Errors, c.noAnswer...)
+	}
 	if collectErr != nil {
 		return c.sum, collectErr
 	}
@@ -525,11 +529,20 @@ type collector struct {
 	toRead, progressListed, progressToRead int
 	listed, progressEnd                    bool
 	done                                   int
+
+	// noAnswer are the errors of objects whose reads got no answer (see
+	// source.ErrNoAnswer).
+	noAnswer []string
 }
 
 func (c *collector) add(r result) error {
 	if r.err != nil {
-		c.sum.Errors = append(c.sum.Errors, r.err.Error())
+		if errors.Is(r.err, source.ErrNoAnswer) {
+			// Reported at the end, unless the source turns out gone.
+			c.noAnswer = append(c.noAnswer, r.err.Error())
+		} else {
+			c.sum.Errors = append(c.sum.Errors, r.err.Error())
+		}
 		c.done++
 		c.progress()
 		return nil

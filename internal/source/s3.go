@@ -141,7 +141,7 @@ func (c *S3Client) done(op, key string, err error) error {
 	if err == nil {
 		return nil
 	}
-	se := &S3Error{Op: op, URL: c.URL(key), Err: err}
+	se := &S3Error{Op: op, URL: c.URL(key), Err: err, noAnswer: f == faultSuspect}
 	if f == faultSource || f == faultSuspect && c.strikes.Add(1) >= maxStrikes {
 		u := &UnreachableError{Source: "s3://" + c.Bucket, Where: c.where(), Cause: cause(err), Err: se}
 		c.down.Store(&unreachable{at: time.Now(), err: u})
@@ -208,7 +208,9 @@ func classify(err error) fault {
 		return faultNone
 	case errors.As(err, &ae) && credentialCodes[ae.ErrorCode()]:
 		return faultSource
-	case errors.As(err, &ae) && suspectCodes[ae.ErrorCode()]:
+	case errors.As(err, &ae) && (suspectCodes[ae.ErrorCode()] || httpStatus(err) == 499):
+		// 499: the store dropped the request (MinIO answers so to the
+		// requests in flight when it shuts down).
 		return faultSuspect
 	case errors.As(err, &ae):
 		return faultObject
@@ -236,6 +238,15 @@ func credentialsMissing(err error) string {
 		return why
 	}
 	return ""
+}
+
+// httpStatus is the HTTP status of an error answer, or 0.
+func httpStatus(err error) int {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
 }
 
 // isDialError reports whether err is the failure to open a connection
@@ -466,10 +477,16 @@ type S3Error struct {
 	Op  string // list, read, write, ...
 	URL string // s3://bucket/key
 	Err error
+	// noAnswer: the store said nothing about the object (see ErrNoAnswer).
+	noAnswer bool
 }
 
 func (e *S3Error) Error() string { return "cannot " + e.Op + " " + e.URL + ": " + explain(e.Err) }
 func (e *S3Error) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrNoAnswer) true for a request that got no
+// answer about its object.
+func (e *S3Error) Is(target error) bool { return target == ErrNoAnswer && e.noAnswer }
 
 // IsAccessDenied reports whether err is S3 refusing a request (HTTP 403).
 func IsAccessDenied(err error) bool {

@@ -13,6 +13,12 @@ import (
 // source would fail the same way, so a run that meets one stops at once.
 var ErrUnreachable = errors.New("source: unreachable")
 
+// ErrNoAnswer marks the errors of reads that got no answer about their
+// object: a connection that broke, a request the store dropped. They may be
+// the first signs of a source that is going away; a run that then finds it
+// unreachable does not report them one by one.
+var ErrNoAnswer = errors.New("source: no answer")
+
 // IsUnreachable reports whether err says that a source cannot be read at
 // all (it is marked ErrUnreachable), as opposed to one object or prefix.
 func IsUnreachable(err error) bool { return errors.Is(err, ErrUnreachable) }
