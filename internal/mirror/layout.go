@@ -21,7 +21,9 @@ type Layout struct {
 
 // Discover reads the account, region and year folders of the S3 lake at
 // url with delimited listings: one for the accounts, one per account for
-// its regions, one per account and region for its years.
+// its years (buckets) or regions (the older layout), and one per account
+// and region of the older layout for its years. Regions are named by
+// folders of the older layout only; in buckets they are a column.
 func Discover(ctx context.Context, c *source.S3Client, url string) (Layout, error) {
 	_, prefix, err := source.ParseS3URL(url)
 	if err != nil {
@@ -52,6 +54,15 @@ func Discover(ctx context.Context, c *source.S3Client, url string) (Layout, erro
 				return err
 			}
 			for _, r := range rs {
+				if y, ok := strings.CutPrefix(r, "year="); ok {
+					// A bucket (account=/year=/month=): no region folders.
+					mu.Lock()
+					if n, err := strconv.Atoi(strings.TrimSuffix(y, "/")); err == nil && (l.FirstYear == 0 || n < l.FirstYear) {
+						l.FirstYear = n
+					}
+					mu.Unlock()
+					continue
+				}
 				region, ok := strings.CutPrefix(r, "region=")
 				if !ok {
 					continue
