@@ -202,7 +202,7 @@ func printSummary(w io.Writer, dir string, s ingest.Summary) {
 	}
 	fmt.Fprintf(w, "lake      %s: %d files, %.1f MB written", dir, s.Files, float64(s.LakeBytes)/1e6)
 	if s.Compacted.Partitions > 0 {
-		fmt.Fprintf(w, "; compacted %d partitions (%d files into %d)", s.Compacted.Partitions, s.Compacted.FilesBefore, s.Compacted.FilesAfter)
+		fmt.Fprintf(w, "; compacted %d buckets (%d files into %d)", s.Compacted.Partitions, s.Compacted.FilesBefore, s.Compacted.FilesAfter)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "time      %s (%.0f events/s, %.1f MB/s of JSON)\n", s.Duration.Round(time.Millisecond),

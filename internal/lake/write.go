@@ -276,7 +276,7 @@ func (l *Lake) DayFingerprints(b Bucket, day string) (map[string]map[int64]int64
 		if !fileHasDay(path, day) {
 			continue
 		}
-		err := readFingerprints(path, buf, func(r fpRow) {
+		err := readDayFingerprints(path, day, buf, func(r fpRow) {
 			if r.Day != nil && *r.Day == day && r.Region != nil {
 				set(*r.Region)[r.FP] = r.Hash
 			}
@@ -323,6 +323,106 @@ func fileHasDay(path, day string) bool {
 		}
 	}
 	return false
+}
+
+// readDayFingerprints is readFingerprints for a bucket's file, reading
+// only the row groups whose statistics of the day column can hold day
+// (the rows are in time order, so a day is one or two row groups of a
+// month's file).
+func readDayFingerprints(path, day string, buf []fpRow, fn func(fpRow)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	pf, err := parquet.OpenFile(f, info.Size())
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	leaf, ok := pf.Schema().Lookup("day")
+	for i, rg := range pf.RowGroups() {
+		if ok && i < len(pf.Metadata().RowGroups) {
+			cols := pf.Metadata().RowGroups[i].Columns
+			if leaf.ColumnIndex < len(cols) {
+				st := cols[leaf.ColumnIndex].MetaData.Statistics
+				if st.MinValue != nil && st.MaxValue != nil && (day < string(st.MinValue) || day > string(st.MaxValue)) {
+					continue
+				}
+			}
+		}
+		if err := readRowGroupFingerprints(path, pf, rg, buf, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readRowGroupFingerprints reads the _fp, _hash, region and day columns
+// of one row group, column by column (a row reader would decode every
+// column of the file).
+func readRowGroupFingerprints(path string, pf *parquet.File, rg parquet.RowGroup, _ []fpRow, fn func(fpRow)) error {
+	var cols [4][]parquet.Value
+	for i, name := range []string{"_fp", "_hash", "region", "day"} {
+		leaf, ok := pf.Schema().Lookup(name)
+		if !ok {
+			return fmt.Errorf("cannot read %s: no column %s", path, name)
+		}
+		vals, err := columnValues(rg.ColumnChunks()[leaf.ColumnIndex])
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", path, err)
+		}
+		if int64(len(vals)) != rg.NumRows() {
+			return fmt.Errorf("cannot read %s: column %s has %d values for %d rows", path, name, len(vals), rg.NumRows())
+		}
+		cols[i] = vals
+	}
+	str := func(v parquet.Value) *string {
+		if v.IsNull() {
+			return nil
+		}
+		s := string(v.ByteArray())
+		return &s
+	}
+	for i := range cols[0] {
+		fn(fpRow{FP: cols[0][i].Int64(), Hash: cols[1][i].Int64(), Region: str(cols[2][i]), Day: str(cols[3][i])})
+	}
+	return nil
+}
+
+// columnValues reads every value of a column chunk of a flat column.
+func columnValues(cc parquet.ColumnChunk) ([]parquet.Value, error) {
+	pages := cc.Pages()
+	defer pages.Close()
+	out := make([]parquet.Value, 0, cc.NumValues())
+	buf := make([]parquet.Value, 4096)
+	for {
+		p, err := pages.ReadPage()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		vr := p.Values()
+		for {
+			n, err := vr.ReadValues(buf)
+			for _, v := range buf[:n] {
+				out = append(out, v.Clone())
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				parquet.Release(p)
+				return nil, err
+			}
+		}
+		parquet.Release(p)
+	}
 }
 
 func readFingerprints(path string, buf []fpRow, fn func(fpRow)) error {
