@@ -292,6 +292,12 @@ func (e *Engine) snapshot() *lakeState {
 // Options.MaxRows) with scan statistics.
 func (e *Engine) Query(ctx context.Context, query string, args ...any) (*Result, error) {
 	start := time.Now()
+	// Parse before anything else: a syntax error or a statement that is
+	// not a query needs no connection.
+	p, err := parseSQL(query)
+	if err != nil {
+		return nil, err
+	}
 	if e.opts.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, e.opts.Timeout)
@@ -306,19 +312,19 @@ func (e *Engine) Query(ctx context.Context, query string, args ...any) (*Result,
 		return nil, err
 	}
 	topts := TranslateOptions{Now: e.opts.Now(), AccountViews: e.snapshot().accountViews}
-	res, err := e.run(ctx, c, query, args, topts)
+	res, err := e.run(ctx, c, p, args, topts)
 	if err != nil && ctx.Err() == nil && isMissingFile(err) {
 		// A compaction replaced files since the views were built.
 		if rerr := e.refresh(ctx, c, true); rerr == nil {
 			topts.AccountViews = e.snapshot().accountViews
-			res, err = e.run(ctx, c, query, args, topts)
+			res, err = e.run(ctx, c, p, args, topts)
 		}
 	}
 	if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "Could not find key") {
 		// A record key the rewrite of logs/UNNEST did not see: build the
 		// whole record.
 		topts.FullRecords = true
-		if r2, err2 := e.run(ctx, c, query, args, topts); err2 == nil {
+		if r2, err2 := e.run(ctx, c, p, args, topts); err2 == nil {
 			res, err = r2, nil
 		}
 	}
@@ -326,7 +332,7 @@ func (e *Engine) Query(ctx context.Context, query string, args ...any) (*Result,
 		// from_iso8601_timestamp(eventtime) on an eventtime that is not the
 		// table's column: translate it literally.
 		topts.KeepEventTime = true
-		if r2, err2 := e.run(ctx, c, query, args, topts); err2 == nil {
+		if r2, err2 := e.run(ctx, c, p, args, topts); err2 == nil {
 			res, err = r2, nil
 		}
 	}
@@ -353,9 +359,9 @@ func isMissingFile(err error) bool {
 	return strings.Contains(s, "No files found") || strings.Contains(s, "No such file") || strings.Contains(s, "Cannot open file")
 }
 
-// run translates, checks and runs one query on c.
-func (e *Engine) run(ctx context.Context, c *sql.Conn, query string, args []any, topts TranslateOptions) (*Result, error) {
-	text, err := Translate(query, topts)
+// run translates, checks and runs one parsed query on c.
+func (e *Engine) run(ctx context.Context, c *sql.Conn, p *parsed, args []any, topts TranslateOptions) (*Result, error) {
+	text, err := translateText(p.text, topts)
 	if err != nil {
 		return nil, err
 	}
@@ -379,7 +385,7 @@ func (e *Engine) run(ctx context.Context, c *sql.Conn, query string, args []any,
 			return fmt.Errorf("BUG: driver connection is %T", dc)
 		}
 		var err error
-		ran, err = e.execute(ctx, conn, pruned, args, res)
+		ran, err = e.execute(ctx, conn, pruned, args, p.names, res)
 		return err
 	})
 	if err != nil {
@@ -398,9 +404,10 @@ func (e *Engine) run(ctx context.Context, c *sql.Conn, query string, args []any,
 }
 
 // execute prepares text on conn, checks that it is a query, and reads its
-// rows into res. It returns the SQL it ran (text, or text wrapped to turn
-// nested values into JSON).
-func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, args []any, res *Result) (string, error) {
+// rows into res, naming the columns names (Athena's names, see
+// outputNames) when there are as many. It returns the SQL it ran (text,
+// or text wrapped to turn nested values into JSON).
+func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, args []any, names []string, res *Result) (string, error) {
 	ran := text
 	ds, err := prepare(conn, text)
 	if err != nil {
@@ -430,7 +437,11 @@ func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, ar
 			ds.Close()
 			return ran, err
 		}
-		res.Columns = append(res.Columns, Column{Name: columnName(name, i), Type: typeName(info)})
+		col := columnName(name, i)
+		if len(names) == n {
+			col = names[i]
+		}
+		res.Columns = append(res.Columns, Column{Name: col, Type: typeName(info)})
 		expr, kind := columnWrap(info, i+1)
 		kinds[i] = kind
 		if expr == "" {
@@ -489,14 +500,15 @@ func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, ar
 	}
 }
 
-// columnName is the name Athena gives a result column: DuckDB's name for
-// a column or alias, and _col<i> for an expression without an alias
-// (which DuckDB names after its text, e.g. count_star()).
+// columnName is the name Athena gives a result column when the syntax
+// tree cannot tell (a * over a subquery, SHOW, EXPLAIN): DuckDB's name for
+// a column or alias in lower case, and _col<i> for an expression without
+// an alias (which DuckDB names after its text, e.g. count_star()).
 func columnName(name string, i int) string {
 	if name == "" || strings.ContainsAny(name, "()'[]:") || name[0] >= '0' && name[0] <= '9' || strings.Contains(name, " + ") || strings.Contains(name, " - ") || strings.Contains(name, " || ") {
 		return fmt.Sprintf("_col%d", i)
 	}
-	return name
+	return strings.ToLower(name)
 }
 
 // prepare prepares exactly one statement (never running any).

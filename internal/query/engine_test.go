@@ -368,9 +368,9 @@ func TestParameters(t *testing.T) {
 
 func TestResultValues(t *testing.T) {
 	e, _, _ := openFixture(t)
-	r := mustQuery(t, e, `SELECT 1 AS i, 2.5 AS f, true AS b, NULL AS n, 'x' AS s, [1, 2] AS l, {'B': 1, 'a': [true]} AS st,
-		TIMESTAMPTZ '2019-09-30 10:15:00+00' AS tz, TIMESTAMP '2019-09-30 10:15:00' AS ts, DATE '2019-09-30' AS d,
-		sum(10) AS h, INTERVAL '7' DAY AS iv, CAST('{"k": [1]}' AS JSON) AS j, 1.25::DECIMAL(5,2) AS dec, map(['a'], [1]) AS m, 5 / 2 AS div`)
+	r := mustQuery(t, e, `SELECT 1 AS i, 2.5 AS f, true AS b, NULL AS n, 'x' AS s, ARRAY[1, 2] AS l, CAST(ROW(1, ARRAY[true]) AS ROW("B" INTEGER, a ARRAY(BOOLEAN))) AS st,
+		from_iso8601_timestamp('2019-09-30T10:15:00Z') AS tz, TIMESTAMP '2019-09-30 10:15:00' AS ts, DATE '2019-09-30' AS d,
+		sum(10) AS h, INTERVAL '7' DAY AS iv, CAST('{"k": [1]}' AS JSON) AS j, CAST(1.25 AS DECIMAL(5,2)) AS dec, map(ARRAY['a'], ARRAY[1]) AS m, 5 / 2 AS div`)
 	row := r.Rows[0]
 	want := []any{int64(1), 2.5, true, nil, "x", json.RawMessage(`[1,2]`), json.RawMessage(`{"B":1,"a":[true]}`),
 		time.Date(2019, 9, 30, 10, 15, 0, 0, time.UTC), time.Date(2019, 9, 30, 10, 15, 0, 0, time.UTC), time.Date(2019, 9, 30, 0, 0, 0, 0, time.UTC),
@@ -458,7 +458,7 @@ func TestTimeoutAndMemoryLimit(t *testing.T) {
 	dir, _ := fixtureLake(t)
 	e := openLake(t, dir, Options{Timeout: 200 * time.Millisecond, MemoryLimit: "200MB", Threads: 2})
 	start := time.Now()
-	_, err := e.Query(context.Background(), "SELECT count(*) FROM range(100000000000) a(x), range(10) b(y) WHERE x % 7 = y")
+	_, err := e.Query(context.Background(), "SELECT count(*) FROM cloudtrail a, cloudtrail b, cloudtrail c, cloudtrail d WHERE a.eventid || b.eventid || c.eventid || d.eventid = 'x'")
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "timed out after 200ms") {
 		t.Errorf("slow query: %v, want a timeout", err)
 	}
@@ -470,7 +470,7 @@ func TestTimeoutAndMemoryLimit(t *testing.T) {
 		t.Errorf("memory_limit = %q, want about 200MB", lim)
 	}
 	e2 := openLake(t, dir, Options{MemoryLimit: "64MB", Threads: 1})
-	_, err = e2.Query(context.Background(), "SELECT list(x || 'padding-padding-padding') FROM range(20000000) t(x)")
+	_, err = e2.Query(context.Background(), "SELECT array_agg(CAST(x AS varchar) || 'padding-padding-padding') FROM UNNEST(sequence(1, 20000000)) AS t(x)")
 	if err == nil || !strings.Contains(strings.ToLower(err.Error()), "memory") {
 		t.Errorf("a query over the memory limit: %v, want an out-of-memory error", err)
 	}

@@ -90,7 +90,7 @@ func TestPruneSameAnswers(t *testing.T) {
 				{"SELECT count(*) FROM cloudtrail WHERE sourceipaddress = '1.2.3.4' OR eventname = 'GetObject'", false},
 				{"SELECT count(*) FROM cloudtrail WHERE requestparameters LIKE '%ANONYMOUS%'", false},
 				{"SELECT count(*) FROM cloudtrail WHERE CASE WHEN eventname = 'x' AND sourceipaddress = '1.2.3.4' AND 1 = 1 THEN false ELSE true END", false},
-				{"SELECT count(*) FROM cloudtrail WHERE eventid = 'no-such-event-id-at-all' IS NOT TRUE", false},
+				{"SELECT count(*) FROM cloudtrail WHERE (eventid = 'no-such-event-id-at-all') IS DISTINCT FROM true", false},
 				{"SELECT a.eventid FROM cloudtrail a WHERE a.eventid IN (SELECT eventid FROM cloudtrail_logs WHERE sourceipaddress = '1.2.3.4') ORDER BY 1", false},
 				{"SELECT count(*) FROM (SELECT * FROM cloudtrail WHERE sourceipaddress = '1.2.3.4') x, cloudtrail_logs y WHERE x.eventid = y.eventid", false},
 			} {

@@ -144,9 +144,13 @@ func TestForbiddenClasses(t *testing.T) {
 		}
 	}
 	f("COPY (SELECT 1) TO '/tmp/x.csv'", "--output FILE")
-	f("SELECT * FROM read_csv('/etc/passwd')", "the table function read_csv() is not allowed")
 	f("INSTALL httpfs", "extensions cannot be installed")
 	f("SET threads = 1", "settings cannot be changed")
 	f("ATTACH 'x.db'", "queries read the lake and nothing else")
 	f("SELECT 1; SELECT 2", "run one query at a time")
+	// DuckDB's table functions are not Athena's syntax: they never get past
+	// the parser (checkQuery would refuse them too).
+	if _, err := e.Query(context.Background(), "SELECT * FROM read_csv('/etc/passwd')"); !strings.HasPrefix(fmt.Sprint(err), "syntax error at line 1, column 23") {
+		t.Errorf("read_csv: %v, want a syntax error", err)
+	}
 }

@@ -49,9 +49,9 @@ const (
 	noSettings = "settings cannot be changed from a query; use the flags of 'trailsql query' (--timeout, --memory-limit)"
 )
 
-// refuseStatement is the error for a statement that is not a query.
-func refuseStatement(toks []token, first int) error {
-	words := statementWords(toks, first, 3)
+// refuseStatement is the error for a statement that is not a query;
+// words are its leading keywords, upper case.
+func refuseStatement(words []string) error {
 	head := ""
 	if len(words) > 0 {
 		head = words[0]

@@ -122,7 +122,7 @@ func readTop(toks []token, from, tail int, view, alias string) *topSpec {
 		if p < len(t) && t[p].is(",") {
 			// Later keys only order the rows that tie on eventtime, all of
 			// which the bound keeps.
-			for d := 0; p < len(t) && !(d == 0 && t[p].isKeyword("limit")); p++ {
+			for d := 0; p < len(t) && !(d == 0 && (t[p].isKeyword("limit") || t[p].isKeyword("offset"))); p++ {
 				if t[p].is("(") || t[p].is("[") {
 					d++
 				} else if t[p].is(")") || t[p].is("]") {
@@ -131,6 +131,15 @@ func readTop(toks []token, from, tail int, view, alias string) *topSpec {
 			}
 		}
 	}
+	// OFFSET m LIMIT n (as the syntax tree prints it) or LIMIT n OFFSET m.
+	var m int64
+	if p+1 < len(t) && t[p].isKeyword("offset") {
+		var ok bool
+		if m, ok = limitValue(t[p+1]); !ok {
+			return nil
+		}
+		p += 2
+	}
 	if p+1 >= len(t) || !t[p].isKeyword("limit") {
 		return nil
 	}
@@ -138,8 +147,9 @@ func readTop(toks []token, from, tail int, view, alias string) *topSpec {
 	if !ok {
 		return nil
 	}
+	n += m
 	p += 2
-	if p+1 < len(t) && t[p].isKeyword("offset") {
+	if p+1 < len(t) && t[p].isKeyword("offset") && m == 0 {
 		m, ok := limitValue(t[p+1])
 		if !ok {
 			return nil

@@ -29,13 +29,27 @@ type TranslateOptions struct {
 // DuckDB SQL that trailsql runs over its views: Athena functions become
 // DuckDB functions or trailsql's athena_* macros with Athena's meaning,
 // MySQL and Joda date formats become strftime formats, SHOW and DESCRIBE
-// become queries, catalog and database qualifiers are dropped, and
-// statements that are not read-only queries are refused with an error that
-// says what to do instead (see IsRefused and IsUnsupported).
+// become queries, catalog and database qualifiers are dropped, a * over a
+// lake table is its documented columns, and statements that are not
+// read-only queries are refused with an error that says what to do
+// instead (see IsRefused and IsUnsupported).
 //
-// Translate works on tokens, not on a full parse: text it does not
-// recognise is passed through unchanged, and DuckDB reports any error in it.
+// The query is parsed first (package sqltree): a syntax error is a
+// *sqltree.Error with the line and column (see SyntaxContext). The passes
+// over the tree are those of parseSQL; the printed tree is then
+// translated on tokens by translateText.
 func Translate(sql string, opts TranslateOptions) (string, error) {
+	p, err := parseSQL(sql)
+	if err != nil {
+		return "", err
+	}
+	return translateText(p.text, opts)
+}
+
+// translateText translates a printed tree (see parseSQL) on tokens: text
+// it does not recognise is passed through unchanged, and DuckDB reports
+// any error in it.
+func translateText(sql string, opts TranslateOptions) (string, error) {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
@@ -163,7 +177,7 @@ func (t *translator) statement() (string, error) {
 			return t.emit(0, j) + s, t.err
 		}
 	default:
-		return "", refuseStatement(t.toks, first)
+		return "", refuseStatement(statementWords(t.toks, first, 3))
 	}
 	out := t.emit(0, len(t.toks))
 	if t.err != nil {
@@ -319,9 +333,7 @@ func (t *translator) inSpecialForm(i int) bool {
 // are kept; any other qualifier (an Athena catalog or database) is dropped.
 var duckdbSchemas = map[string]bool{"main": true, "information_schema": true, "pg_catalog": true, "temp": true, "system": true, "memory": true}
 
-// fromItem handles what follows FROM or JOIN: it drops Athena catalog and
-// database qualifiers (awsdatacatalog.default.cloudtrail → cloudtrail) and
-// reads `logs CROSS JOIN UNNEST(records) AS t(record)` from a view that
+// fromItem handles what follows FROM or JOIN: it reads `logs CROSS JOIN UNNEST(records) AS t(record)` from a view that
 // holds one record per row, instead of grouping every record by object
 // and unnesting the groups again.
 func (t *translator) fromItem(i, hi int) (int, string, bool) {
@@ -347,21 +359,16 @@ func (t *translator) fromItem(i, hi int) (int, string, bool) {
 	if t.next(k+1) < hi && t.toks[t.next(k+1)].is("(") {
 		return 0, "", false // a table function
 	}
-	var b strings.Builder
-	b.WriteString(t.emit(i, j))
+	// Catalog and database qualifiers were dropped on the syntax tree
+	// (dropCatalogs), where a table name cannot be mistaken for the
+	// column after IS DISTINCT FROM.
 	last := parts[len(parts)-1]
-	if len(parts) > 1 && !duckdbSchemas[strings.ToLower(t.toks[parts[len(parts)-2]].name())] {
-		// Drop the qualifiers.
-		b.WriteString(t.emit(last, last+1))
-	} else {
-		b.WriteString(t.emit(j, last+1))
-	}
-	if strings.EqualFold(t.toks[last].name(), "logs") && t.toks[i].isKeyword("from") {
+	if len(parts) == 1 && strings.EqualFold(t.toks[last].name(), "logs") && t.toks[i].isKeyword("from") && !t.tok(t.prev(i)).isKeyword("distinct") {
 		if n, s, ok := t.logsUnnest(last, hi); ok {
 			return n, t.emit(i, j) + s, true
 		}
 	}
-	return last + 1, b.String(), true
+	return last + 1, t.emit(i, j) + t.emit(j, last+1), true
 }
 
 // logsUnnest recognises `logs [[AS] l] CROSS JOIN UNNEST([l.]records) [AS] t (x)`

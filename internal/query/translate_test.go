@@ -75,36 +75,38 @@ func TestTranslateCases(t *testing.T) {
 			t.Errorf("Translate(%q)\n got %q\nwant %q", in, got, want)
 		}
 	}
-	f("select 1;", "select 1")
+	f("select 1;", "SELECT 1")
 	f("SELECT json_extract_scalar(requestparameters, '$.bucketName') FROM cloudtrail",
 		"SELECT athena_json_extract_scalar(requestparameters, '$.bucketName') FROM cloudtrail")
 	f(`SELECT json_extract_scalar(x, '$["a b"].c[0]')`, `SELECT athena_json_extract_scalar(x, '$."a b".c[0]')`)
 	f("SELECT json_extract(x, '$.a')", "SELECT TRY(json_extract(x, '$.a'))")
-	f("select from_iso8601_timestamp(eventtime)", "select eventtimestamp")
-	f("select from_iso8601_timestamp(t.eventtime)", "select CAST(t.eventtime AS TIMESTAMPTZ)")
-	f("select date_format(x, '%Y-%m-%d %H:%i:%s')", "select strftime(x, '%Y-%m-%d %H:%M:%S')")
-	f("select date_parse(x, '%d/%m/%Y %T')", "select strptime(x, '%d/%m/%Y %H:%M:%S')")
-	f("select format_datetime(x, 'yyyy-MM-dd''T''HH:mm:ss.SSS')", "select strftime(x, '%Y-%m-%dT%H:%M:%S.%g')")
-	f("select now(), current_timestamp, current_date", "select TIMESTAMPTZ '2019-10-02 03:04:05.000000+00', TIMESTAMPTZ '2019-10-02 03:04:05.000000+00', DATE '2019-10-02'")
-	f("select date_diff('day', a, b), date_add('hour', 1, a)", "select date_sub('day', a, b), athena_date_add('hour', 1, a)")
+	f("select from_iso8601_timestamp(eventtime)", "SELECT eventtimestamp")
+	f("select from_iso8601_timestamp(t.eventtime)", "SELECT CAST(t.eventtime AS TIMESTAMPTZ)")
+	f("select date_format(x, '%Y-%m-%d %H:%i:%s')", "SELECT strftime(x, '%Y-%m-%d %H:%M:%S')")
+	f("select date_parse(x, '%d/%m/%Y %T')", "SELECT strptime(x, '%d/%m/%Y %H:%M:%S')")
+	f("select format_datetime(x, 'yyyy-MM-dd''T''HH:mm:ss.SSS')", "SELECT strftime(x, '%Y-%m-%dT%H:%M:%S.%g')")
+	f("select now(), current_timestamp, current_date", "SELECT TIMESTAMPTZ '2019-10-02 03:04:05.000000+00', TIMESTAMPTZ '2019-10-02 03:04:05.000000+00', DATE '2019-10-02'")
+	f("select date_diff('day', a, b), date_add('hour', 1, a)", "SELECT date_sub('day', a, b), athena_date_add('hour', 1, a)")
 	f("select regexp_like(a, 'x'), regexp_replace(a, '(b)', '[$1]'), regexp_replace(a, 'b')",
-		`select regexp_matches(a, 'x'), regexp_replace(a, '(b)', '[\1]', 'g'), regexp_replace(a, 'b', '', 'g')`)
-	f("select cardinality(r), element_at(r, -1), approx_distinct(x, 0.01), arbitrary(y)", "select len(r), (r)[-1], approx_count_distinct(x), any_value(y)")
-	f("select any_match(resources, r -> r.type = 'AWS::S3::Object')", "select (len(list_filter(resources, r -> r.type = 'AWS::S3::Object')) > 0)")
-	f("select cast(x as array(varchar)), try_cast(y AS row(a bigint, b varchar))", "select cast(x AS varchar[]), try_cast(y AS STRUCT(a bigint, b varchar))")
-	f(`select "$path" from cloudtrail`, "select _object from cloudtrail")
-	f("select `eventName` from awsdatacatalog.default.cloudtrail", `select "eventName" from cloudtrail`)
-	f(`select * from "default"."cloudtrail_logs" join db.logs on true`, `select * from "cloudtrail_logs" join logs on true`)
-	f("select * from main.cloudtrail, information_schema.tables", "select * from main.cloudtrail, information_schema.tables")
-	f("select extract(year from t.eventtimestamp)", "select extract(year from t.eventtimestamp)")
-	f("select 'json_extract_scalar(' || x", "select 'json_extract_scalar(' || x")
-	f("select x.json_extract_scalar(1)", "select x.json_extract_scalar(1)")
+		`SELECT regexp_matches(a, 'x'), regexp_replace(a, '(b)', '[\1]', 'g'), regexp_replace(a, 'b', '', 'g')`)
+	f("select cardinality(r), element_at(r, -1), approx_distinct(x, 0.01), arbitrary(y)", "SELECT len(r), (r)[-1], approx_count_distinct(x), any_value(y)")
+	f("select any_match(resources, r -> r.type = 'AWS::S3::Object')", "SELECT (len(list_filter(resources, r -> r.type = 'AWS::S3::Object')) > 0)")
+	f("select cast(x as array(varchar)), try_cast(y AS row(a bigint, b varchar))", "SELECT CAST(x AS VARCHAR[]), TRY_CAST(y AS STRUCT(a BIGINT, b VARCHAR))")
+	f(`select "$path" from cloudtrail`, "SELECT _object FROM cloudtrail")
+	f(`select "eventName" from awsdatacatalog.default.cloudtrail`, `SELECT "eventName" FROM cloudtrail`)
+	f(`select o.* from "default"."cloudtrail_logs" c join db.logs o on true`, `SELECT o.* FROM "cloudtrail_logs" AS c JOIN logs AS o ON TRUE`)
+	f("select * from main.cloudtrail, information_schema.tables", "SELECT * FROM main.cloudtrail, information_schema.tables")
+	f("select extract(year from t.eventtimestamp)", "SELECT EXTRACT(YEAR FROM t.eventtimestamp)")
+	f("select 'json_extract_scalar(' || x", "SELECT 'json_extract_scalar(' || x")
+	f("select x.json_extract_scalar(1)", "SELECT x.json_extract_scalar(1)")
+	// IS DISTINCT FROM is not a FROM clause: a.eventname keeps its qualifier.
+	f("select 1 from cloudtrail a where exists (select 1 from cloudtrail b where b.eventname is distinct from a.eventname)",
+		"SELECT 1 FROM cloudtrail AS a WHERE EXISTS (SELECT 1 FROM cloudtrail AS b WHERE b.eventname IS DISTINCT FROM a.eventname)")
 	f("SELECT record FROM logs CROSS JOIN UNNEST(records) AS t (record)", "SELECT record FROM _logs_records AS t (record)")
 	f("SELECT t.record.eventName FROM logs CROSS JOIN UNNEST(records) WITH ORDINALITY AS t (record, i)",
-		"SELECT t.record.eventName FROM logs CROSS JOIN UNNEST(records) WITH ORDINALITY AS t (record, i)")
-	f("select * from cloudtrail tablesample bernoulli (10)", "select * from cloudtrail TABLESAMPLE 10% (bernoulli)")
+		"SELECT t.record.eventName FROM logs CROSS JOIN UNNEST(records) WITH ORDINALITY AS t(record, i)")
 	f("DESCRIBE cloudtrail", `SELECT column_name AS col_name, column_type AS data_type FROM (DESCRIBE "cloudtrail")`)
-	f("explain select now()", "explain select TIMESTAMPTZ '2019-10-02 03:04:05.000000+00'")
+	f("explain select now()", "EXPLAIN SELECT TIMESTAMPTZ '2019-10-02 03:04:05.000000+00'")
 }
 
 func TestTranslateRefusesAndExplains(t *testing.T) {
@@ -150,7 +152,10 @@ func TestTranslateRefusesAndExplains(t *testing.T) {
 	f("select date_format(x, '%Q')", "not supported", unsupported)
 	f("select date_add('day', 1)", "takes 3 arguments", other)
 	f("", "empty query", other)
-	f("select 'abc", "unterminated string", other)
+	f("select 'abc", "syntax error at line 1, column 8: unterminated string", other)
+	f("select `eventName` from cloudtrail", "syntax error at line 1, column 8: unexpected character '`'", other)
+	f("select eventname from cloudtrail where eventname in ('A'\n'B')", "syntax error at line 2, column 1", other)
+	f("-- only a comment", "empty query", other)
 }
 
 func FuzzTranslate(f *testing.F) {

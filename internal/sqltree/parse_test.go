@@ -86,7 +86,7 @@ func TestFormat(t *testing.T) {
 	f("(select 1 order by 1 limit 1) union all (select 2) order by 1", "(SELECT 1 ORDER BY 1 LIMIT 1) UNION ALL SELECT 2 ORDER BY 1")
 	f("((select 1))", "SELECT 1")
 	f("select ((select 1) union (select 2))", "SELECT (SELECT 1 UNION SELECT 2)")
-	f("values 1, 2", "VALUES 1, 2")
+	f("values 1, 2", "VALUES (1), (2)")
 	f("table cloudtrail", "TABLE cloudtrail")
 	f("show tables", "SHOW TABLES")
 	f("show tables from default like 'cloud%'", "SHOW TABLES FROM default LIKE 'cloud%'")

@@ -242,8 +242,21 @@ func (pr *printer) body(b QueryBody, min int) {
 	case *Select:
 		pr.selectBody(b)
 	case *Values:
+		// Each row in parentheses: (1), (2) is the same tree as 1, 2,
+		// and the only form DuckDB takes.
 		pr.w("VALUES ")
-		pr.exprs(b.Rows)
+		for i, r := range b.Rows {
+			if i > 0 {
+				pr.w(", ")
+			}
+			if _, ok := r.(*RowExpr); ok {
+				pr.node(r)
+				continue
+			}
+			pr.w("(")
+			pr.node(r)
+			pr.w(")")
+		}
 	case *TableQuery:
 		pr.w("TABLE ")
 		pr.names(b.Name)
