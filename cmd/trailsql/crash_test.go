@@ -15,6 +15,7 @@ import (
 
 	"github.com/trailsql/trailsql/internal/lake"
 	"github.com/trailsql/trailsql/internal/trailtest"
+	"github.com/trailsql/trailsql/internal/trailtest/legacy"
 )
 
 // trailsql starts this test binary as trailsql with args.
@@ -125,7 +126,7 @@ func TestKilledConvert(t *testing.T) {
 	if out, err := trailsql("ingest", src, "--lake", lk, "--no-compact").CombinedOutput(); err != nil {
 		t.Fatalf("ingest: %v\n%s", err, out)
 	}
-	trailtest.Legacy(t, lk)
+	legacy.Rewrite(t, lk)
 	check := func(stage string) {
 		t.Helper()
 		ids, err := lakeEventIDs(t, lk)

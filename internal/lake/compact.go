@@ -238,7 +238,7 @@ func fileRows(path string) (int64, bool) {
 func (l *Lake) replace(b Bucket, groups [][]input) (CompactStats, error) {
 	rw := &rollWriter{l: l, maxRows: l.target()}
 	defer rw.abort()
-	n, err := mergeGroups(rw, groups)
+	n, err := mergeGroups(rw, groups, l.typedMerge)
 	if err != nil {
 		return CompactStats{}, err
 	}
@@ -307,7 +307,8 @@ type rollWriter struct {
 	ix   *needle.Builder
 	path string
 	rows int
-	buf  []Row // rows not yet handed to pw
+	buf  []Row         // rows not yet handed to pw
+	raw  []parquet.Row // ... or these, when merging rows as they are
 	done []rolled
 	// maxRows is the rows of a full file.
 	maxRows int
@@ -320,16 +321,8 @@ type rolled struct {
 }
 
 func (w *rollWriter) write(r *Row) error {
-	if w.pw == nil {
-		w.path = w.l.tmpPath("c-" + w.l.newID() + ".parquet")
-		f, err := os.Create(w.path)
-		if err != nil {
-			return fmt.Errorf("cannot create %s: %w", w.path, err)
-		}
-		w.f, w.bw = f, bufio.NewWriterSize(f, 1<<20)
-		w.pw = parquet.NewGenericWriter[Row](w.bw, writerOptions()...)
-		w.ix = needle.NewBuilder(min(w.maxRows, 256*1024))
-		w.rows = 0
+	if err := w.open(); err != nil {
+		return err
 	}
 	w.buf = append(w.buf, *r)
 	w.ix.AddRecord(&r.Event, deref(r.Region), deref(r.Day))
@@ -345,10 +338,34 @@ func (w *rollWriter) write(r *Row) error {
 	return nil
 }
 
+// open starts a new file unless one is open.
+func (w *rollWriter) open() error {
+	if w.pw == nil {
+		w.path = w.l.tmpPath("c-" + w.l.newID() + ".parquet")
+		f, err := os.Create(w.path)
+		if err != nil {
+			return fmt.Errorf("cannot create %s: %w", w.path, err)
+		}
+		w.f, w.bw = f, bufio.NewWriterSize(f, 1<<20)
+		w.pw = parquet.NewGenericWriter[Row](w.bw, writerOptions()...)
+		w.ix = needle.NewBuilder(min(w.maxRows, 256*1024))
+		w.rows = 0
+	}
+	return nil
+}
+
 func (w *rollWriter) flush() error {
-	_, err := w.pw.Write(w.buf)
-	clear(w.buf)
-	w.buf = w.buf[:0]
+	var err error
+	if len(w.buf) > 0 {
+		_, err = w.pw.Write(w.buf)
+		clear(w.buf)
+		w.buf = w.buf[:0]
+	}
+	if len(w.raw) > 0 && err == nil {
+		_, err = w.pw.WriteRows(w.raw)
+		clear(w.raw)
+		w.raw = w.raw[:0]
+	}
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", w.path, err)
 	}
@@ -409,10 +426,18 @@ func deref(p *string) string {
 // event stored twice is written once (two copies of an event have the same
 // time, so only the fingerprints of one time are kept). It returns the
 // number of events written.
-func mergeGroups(w *rollWriter, groups [][]input) (int, error) {
+func mergeGroups(w *rollWriter, groups [][]input, typed bool) (int, error) {
+	l, err := bucketLayout()
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	for _, g := range groups {
-		k, err := mergeGroup(w, g)
+		merge := mergeGroup
+		if !typed && sameSchema(l, g) {
+			merge = func(w *rollWriter, g []input) (int, error) { return mergeRaw(w, l, g) }
+		}
+		k, err := merge(w, g)
 		n += k
 		if err != nil {
 			return n, err

@@ -29,6 +29,9 @@ type Lake struct {
 	now  func() time.Time
 	// targetRows is TargetRows, or what a test sets.
 	targetRows int
+	// typedMerge makes compaction decode rows into Go values even where
+	// it could merge them as they are (tests compare the two).
+	typedMerge bool
 }
 
 func (l *Lake) target() int {

@@ -315,7 +315,7 @@ func fileHasDay(path, day string) bool {
 	defer done()
 	sum, ok := sc.Summary()
 	if !ok || sum.Parts == nil {
-		return sum.Rows > 0 || !ok
+		return true
 	}
 	for _, p := range sum.Parts {
 		if p.Day == day {

@@ -74,6 +74,32 @@ func (b *Builder) AddRecord(e *cloudtrail.Event, region, day string) {
 	b.AddEvent(e)
 }
 
+// AddValue adds the tokens of v, the value of the indexed column at path
+// (as EachValue names it), to b; a column that is not indexed adds nothing.
+// With AddSummary it indexes a record given by its column values, as
+// AddRecord does one given as an Event.
+func (b *Builder) AddValue(path, v string) { b.AddKind(columns[path], v) }
+
+// AddKind adds the tokens of v, a value of a column of kind k, to b.
+func (b *Builder) AddKind(k Kind, v string) {
+	switch k {
+	case ID:
+		b.AddID(v)
+	case JSON:
+		b.AddJSON(v)
+	case Text:
+		b.AddText(v)
+	}
+}
+
+// AddSummary counts a record with the given eventTime text, parsed time,
+// region and day in the summary.
+func (b *Builder) AddSummary(eventTime *string, stamp *int64, region, day string) {
+	e := cloudtrail.Event{EventTime: eventTime, EventTimestamp: stamp}
+	b.sum.addPart(region, day, &e)
+	b.sum.add(&e)
+}
+
 // EachValue calls fn with the SQL path and value of each indexed column
 // of e that is not NULL.
 func EachValue(e *cloudtrail.Event, fn func(path, v string)) {

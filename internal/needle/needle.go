@@ -129,6 +129,10 @@ func nextPow2(n int) int {
 
 func shiftFor(blocks int) uint { return uint(64 - bits.TrailingZeros(uint(blocks))) }
 
+// maxSeenValues bounds the values Builder remembers to skip their repeats
+// (a file of a million rows has millions of distinct short values).
+const maxSeenValues = 1 << 16
+
 // maxSeen is the length of the longest value whose repeats Builder
 // recognises and skips (ARNs, user agents, addresses repeat; long JSON
 // values rarely do).
@@ -147,6 +151,9 @@ func (b *Builder) AddText(s string) {
 	if len(s) <= maxSeen {
 		if _, ok := b.seen[s]; ok {
 			return
+		}
+		if len(b.seen) >= maxSeenValues {
+			clear(b.seen) // bound memory; repeats are recognised again as they come
 		}
 		b.seen[strings.Clone(s)] = struct{}{}
 	}

@@ -2,10 +2,11 @@ package query
 
 import (
 	"fmt"
-	"github.com/trailsql/trailsql/internal/trailtest"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/trailsql/trailsql/internal/trailtest/legacy"
 )
 
 func TestFindTableRefs(t *testing.T) {
@@ -123,9 +124,9 @@ func prunedAndFull(t *testing.T, layout string) (pruned, full *Engine, total int
 	dir, _ := splitFixtureLake(t)
 	switch layout {
 	case "older layout":
-		trailtest.Legacy(t, dir)
+		legacy.Rewrite(t, dir)
 	case "half converted":
-		trailtest.Legacy(t, dir, acctDev)
+		legacy.Rewrite(t, dir, acctDev)
 	}
 	pruned = openLake(t, dir, Options{})
 	full = openLake(t, dir, Options{})

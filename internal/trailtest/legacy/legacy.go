@@ -1,4 +1,7 @@
-package trailtest
+// Package legacy writes lakes of the layout that trailsql used before
+// buckets (one folder per account, region and day), for the tests of
+// conversion and of queries over both layouts.
+package legacy
 
 import (
 	"fmt"
@@ -13,13 +16,13 @@ import (
 	"github.com/trailsql/trailsql/internal/needle"
 )
 
-// Legacy rewrites the buckets of the lake at dir whose account is in
+// Rewrite rewrites the buckets of the lake at dir whose account is in
 // accounts (every account when accounts is empty) into the layout that
 // trailsql wrote before buckets: one folder per account, region and day
 // (account=/region=/year=/month=/day=), whose files have no region and day
 // columns, each with its sidecar of that time (no parts). It is how tests
 // make a lake of the older layout, or a lake half converted.
-func Legacy(t testing.TB, dir string, accounts ...string) {
+func Rewrite(t testing.TB, dir string, accounts ...string) {
 	t.Helper()
 	buckets, err := lake.Buckets(dir)
 	if err != nil {
