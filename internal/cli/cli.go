@@ -9,12 +9,14 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trailsql/trailsql/internal/iostreams"
+	"github.com/trailsql/trailsql/internal/query"
 )
 
 // ExitCode is the process exit status.
@@ -57,7 +59,7 @@ func Main() ExitCode {
 // Run runs trailsql with args and maps the outcome to an exit code.
 func Run(ctx context.Context, f *Factory, args []string) ExitCode {
 	root := NewRootCmd(f)
-	root.SetArgs(args)
+	root.SetArgs(sqlArgs(args))
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
@@ -66,6 +68,10 @@ func Run(ctx context.Context, f *Factory, args []string) ExitCode {
 		return ExitOK
 	}
 	fmt.Fprintln(f.IO.ErrOut, "trailsql: "+err.Error())
+	if ctx, ok := query.SyntaxContext(err); ok {
+		// The query's line, and a caret under the error.
+		fmt.Fprintln(f.IO.ErrOut, ctx)
+	}
 	var ue *UsageError
 	switch {
 	case errors.As(err, &ue), isCobraUsage(err):
@@ -74,6 +80,40 @@ func Run(ctx context.Context, f *Factory, args []string) ExitCode {
 		return ExitCancel
 	}
 	return ExitError
+}
+
+// sqlArgs moves the arguments that are SQL starting with a comment
+// ("-- who\nSELECT 1") after a "--", so that they are not taken for
+// flags.
+func sqlArgs(args []string) []string {
+	var rest, sql []string
+	for i, a := range args {
+		if a == "--" {
+			if len(sql) == 0 {
+				return args
+			}
+			return append(append(append(rest, "--"), sql...), args[i+1:]...)
+		}
+		if isSQLComment(a) {
+			sql = append(sql, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	if len(sql) == 0 {
+		return args
+	}
+	return append(append(rest, "--"), sql...)
+}
+
+// isSQLComment reports whether a starts with "--" and cannot be a flag:
+// a flag's name (what precedes any "=") has no white space.
+func isSQLComment(a string) bool {
+	if !strings.HasPrefix(a, "--") || a == "--" {
+		return false
+	}
+	name, _, _ := strings.Cut(a[2:], "=")
+	return strings.ContainsAny(name, " \t\r\n")
 }
 
 func isCobraUsage(err error) bool {
