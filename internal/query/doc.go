@@ -15,7 +15,14 @@
 // `FROM logs CROSS JOIN UNNEST(records) AS t(record)` works). Partition
 // predicates prune files before any is opened.
 //
-// Queries are translated from Athena's dialect by Translate: Presto
+// A query is parsed first (package sqltree): a syntax error is a
+// *sqltree.Error with its line and column (SyntaxContext shows the line
+// with a caret). Passes over the tree drop catalog qualifiers, expand a *
+// over a lake table into the documented Athena columns (trailsql's helper
+// columns stay selectable by name) and resolve ORDER BY names to output
+// aliases as Trino does; result columns get Athena's lower-case names.
+//
+// Queries are then translated from Athena's dialect by Translate: Presto
 // functions become DuckDB functions or trailsql's athena_* macros with
 // Presto's meaning (the func_*.go files, one family each), date formats are
 // converted, SHOW and DESCRIBE become queries, and anything that is not a
