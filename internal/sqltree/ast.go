@@ -26,7 +26,7 @@ type QueryBody interface {
 }
 
 // Relation is an item of a FROM clause: *Table, *SubqueryRelation,
-// *Unnest, *ParenRelation or *Join.
+// *Unnest, *ParenRelation, *Sample or *Join.
 type Relation interface {
 	Node
 	relationNode()
@@ -262,6 +262,14 @@ type Unnest struct {
 	Args       []Expr
 	Ordinality bool
 	Alias      *TableAlias // or nil
+}
+
+// Sample is relation TABLESAMPLE BERNOULLI|SYSTEM (percentage).
+type Sample struct {
+	Pos     Pos
+	Rel     Relation
+	Method  string // BERNOULLI or SYSTEM, upper case
+	Percent Expr
 }
 
 // ParenRelation is a parenthesised relation with an alias; without an

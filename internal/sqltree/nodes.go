@@ -14,6 +14,7 @@ func (n *Table) Position() Pos            { return n.Pos }
 func (n *SubqueryRelation) Position() Pos { return n.Pos }
 func (n *Unnest) Position() Pos           { return n.Pos }
 func (n *ParenRelation) Position() Pos    { return n.Pos }
+func (n *Sample) Position() Pos           { return n.Pos }
 func (n *Join) Position() Pos             { return n.Pos }
 func (n *Ident) Position() Pos            { return n.Pos }
 func (n *Dereference) Position() Pos      { return n.Pos }
@@ -76,6 +77,7 @@ func (n *Table) String() string            { return Format(n) }
 func (n *SubqueryRelation) String() string { return Format(n) }
 func (n *Unnest) String() string           { return Format(n) }
 func (n *ParenRelation) String() string    { return Format(n) }
+func (n *Sample) String() string           { return Format(n) }
 func (n *Join) String() string             { return Format(n) }
 func (n *Ident) String() string            { return Format(n) }
 func (n *Dereference) String() string      { return Format(n) }
@@ -139,6 +141,7 @@ func (*Table) relationNode()            {}
 func (*SubqueryRelation) relationNode() {}
 func (*Unnest) relationNode()           {}
 func (*ParenRelation) relationNode()    {}
+func (*Sample) relationNode()           {}
 func (*Join) relationNode()             {}
 func (*Ident) exprNode()                {}
 func (*Dereference) exprNode()          {}

@@ -469,8 +469,33 @@ func (p *parser) relation() Relation {
 }
 
 // aliasedRelation parses a table, (query), UNNEST(...), LATERAL (query)
-// or (relation), with an optional alias.
+// or (relation), with an optional alias, and an optional TABLESAMPLE.
 func (p *parser) aliasedRelation() Relation {
+	r := p.unsampledRelation()
+	if !p.isKw("TABLESAMPLE") {
+		return r
+	}
+	pos := p.pos()
+	p.i++
+	m := p.tok()
+	if !m.isKw("BERNOULLI") && !m.isKw("SYSTEM") {
+		p.fail("expected BERNOULLI or SYSTEM")
+		return r
+	}
+	p.i++
+	method := "SYSTEM"
+	if m.isKw("BERNOULLI") {
+		method = "BERNOULLI"
+	}
+	s := &Sample{Pos: pos, Rel: r, Method: method}
+	p.expectOp("(")
+	s.Percent = p.expr()
+	p.expectOp(")")
+	return s
+}
+
+// unsampledRelation is aliasedRelation without TABLESAMPLE.
+func (p *parser) unsampledRelation() Relation {
 	t := p.tok()
 	if !p.enter() {
 		return &Table{Pos: t.pos}

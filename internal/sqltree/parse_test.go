@@ -27,6 +27,8 @@ func TestFormat(t *testing.T) {
 	f("select all a from t", "SELECT a FROM t")
 	f(`select "select", "a""b", "year" from "my table"`, `SELECT "select", "a""b", "year" FROM "my table"`)
 	f("select x from awsdatacatalog.default.cloudtrail c", "SELECT x FROM awsdatacatalog.default.cloudtrail AS c")
+	f("select count(*) from cloudtrail tablesample bernoulli (10)", "SELECT count(*) FROM cloudtrail TABLESAMPLE BERNOULLI (10)")
+	f("select count(*) from cloudtrail c tablesample system (2.5) join t on c.a = t.a", "SELECT count(*) FROM cloudtrail AS c TABLESAMPLE SYSTEM (2.5) JOIN t ON c.a = t.a")
 	f("select 'it''s', U&'caf\\00E9', X'0A ff', 1.5e3, .5, 1., 007", `SELECT 'it''s', U&'caf\00E9', X'0A ff', 1.5e3, .5, 1., 007`)
 	f("select true, false, null, ?, ?", "SELECT TRUE, FALSE, NULL, ?, ?")
 	f("select timestamp '2019-09-30 10:00:00', date '2019-09-30', time '10:00', decimal '1.5', double precision '1'",
@@ -305,6 +307,7 @@ func TestErrors(t *testing.T) {
 	f("SELECT eventname\n  FROM cloudtrail\n WHERE x = = 1", "syntax error at line 3, column 12: unexpected '=', expected an expression")
 	f("SELECT 'é', x = = 1", "syntax error at line 1, column 17: unexpected '=', expected an expression")
 	f("SELECT 'abc", "syntax error at line 1, column 8: unterminated string")
+	f("SELECT 1 FROM t TABLESAMPLE RESERVOIR (10)", "syntax error at line 1, column 29: unexpected 'RESERVOIR', expected BERNOULLI or SYSTEM")
 	f("SELECT 'it''s", "syntax error at line 1, column 8: unterminated string")
 	f("SELECT \"abc FROM t", "syntax error at line 1, column 8: unterminated quoted identifier")
 	f("SELECT \"\" FROM t", "syntax error at line 1, column 8: zero-length quoted identifier")

@@ -448,6 +448,11 @@ func (pr *printer) relation(r Relation) {
 		pr.relation(r.Rel)
 		pr.w(")")
 		pr.tableAlias(r.Alias)
+	case *Sample:
+		pr.relation(r.Rel)
+		pr.w(" TABLESAMPLE " + r.Method + " (")
+		pr.expr(r.Percent)
+		pr.w(")")
 	case *Join:
 		pr.relation(r.Left)
 		if int(r.Kind) < len(joinWords) {

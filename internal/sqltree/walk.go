@@ -149,6 +149,9 @@ func children(n Node, f func(Node) Node) {
 		childList(f, n.Args)
 	case *ParenRelation:
 		child(f, &n.Rel)
+	case *Sample:
+		child(f, &n.Rel)
+		child(f, &n.Percent)
 	case *Join:
 		child(f, &n.Left)
 		child(f, &n.Right)

@@ -562,3 +562,6 @@ SELECT current_setting('lock_configuration'), current_setting('enable_external_a
 ====
 SELECT * FROM cloudtrail ORDER BY eventtime
 -- from internal/query/format_test.go
+====
+select * from cloudtrail tablesample bernoulli (10)
+-- Athena's TABLESAMPLE (formerly in internal/query/translate_test.go)

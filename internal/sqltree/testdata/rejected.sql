@@ -19,9 +19,6 @@ select cast(x AS varchar[]), try_cast(y AS STRUCT(a bigint, b varchar))
 select `eventName` from awsdatacatalog.default.cloudtrail
 -- from internal/query/translate_test.go
 ====
-select * from cloudtrail tablesample bernoulli (10)
--- from internal/query/translate_test.go
-====
 select * from cloudtrail TABLESAMPLE 10% (bernoulli)
 -- from internal/query/translate_test.go
 ====
