@@ -15,7 +15,7 @@ import (
 	"github.com/trailsql/trailsql/internal/trailtest"
 )
 
-func readMaybeGzip(t *testing.T, path string) []byte {
+func readMaybeGzip(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
