@@ -411,6 +411,11 @@ func (w *rollWriter) abort() {
 	}
 	for _, d := range w.done {
 		os.Remove(d.tmp)
+		if d.dst != "" {
+			// A sidecar put in place before the compaction failed; its
+			// data file never arrives (or recovery removes it).
+			os.Remove(needle.SidecarPath(d.dst))
+		}
 	}
 }
 
