@@ -56,8 +56,9 @@ type Options struct {
 	// (default 100,000); with the batch being written, it bounds memory.
 	FlushEvents int
 	// CompactFiles: after the run, the small files (under
-	// lake.TargetRows rows) of each bucket it wrote are merged when there
-	// are more than this many (default 4; negative: never).
+	// lake.TargetRows rows) of one size tier of a bucket it wrote are
+	// merged when there are more than this many (default 4; negative:
+	// never). See lake.CompactTiered.
 	CompactFiles int
 	// Progress, when set, is called as objects are done.
 	Progress func(Progress)
@@ -780,7 +781,7 @@ func (c *collector) compact() (lake.CompactStats, error) {
 	}
 	sort.Slice(buckets, func(i, j int) bool { return buckets[i].Path() < buckets[j].Path() })
 	for _, b := range buckets {
-		s, err := c.lk.Compact(b, c.opts.CompactFiles)
+		s, err := c.lk.CompactTiered(b, c.opts.CompactFiles)
 		if err != nil {
 			return total, err
 		}

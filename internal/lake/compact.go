@@ -139,32 +139,70 @@ type input struct {
 
 // Compact merges the small data files of bucket b (fewer than TargetRows
 // rows) into files of TargetRows rows, sorted by time, when it has more
-// than maxSmall of them. Files that are full are left alone, so a file is
-// rewritten only while it grows towards TargetRows: the cost of the
-// incremental runs that add small files stays bounded. Readers see either
-// the old files or the new ones (see CompactionJournal); a crash at any
-// point loses nothing.
+// than maxSmall of them. Full files are left alone. Readers see either the
+// old files or the new ones (see CompactionJournal); a crash at any point
+// loses nothing. It is what `trailsql compact` does to tidy a lake.
 func (l *Lake) Compact(b Bucket, maxSmall int) (CompactStats, error) {
+	return l.compact(b, maxSmall, false)
+}
+
+// CompactTiered is Compact for the runs that keep adding small files
+// (ingest, sync every few minutes): it merges only files of one size tier
+// (under 16k, 64k, 256k and 1M rows) when that tier has more than fanout
+// files, so that a row is rewritten about once per tier it climbs rather
+// than each time a small file arrives, and a bucket keeps at most fanout
+// files per tier besides its full files.
+func (l *Lake) CompactTiered(b Bucket, fanout int) (CompactStats, error) {
+	return l.compact(b, fanout, true)
+}
+
+// tierOf returns the size tier of a file of rows rows, of a lake whose
+// full files have target rows: 0 under target/64, 1 under target/16, 2
+// under target/4, 3 under target.
+func tierOf(rows int64, target int) int {
+	t := 0
+	for limit := int64(target / 64); rows >= limit && t < 3; limit *= 4 {
+		t++
+	}
+	return t
+}
+
+func (l *Lake) compact(b Bucket, maxSmall int, tiered bool) (CompactStats, error) {
 	files, err := l.BucketFiles(b)
 	if err != nil {
 		return CompactStats{}, err
 	}
-	var small []string
+	tiers := map[int][]string{}
 	for _, f := range files {
-		if rows, ok := fileRows(f); !ok || rows < int64(l.target()) {
-			small = append(small, f)
+		rows, ok := fileRows(f)
+		if ok && rows >= int64(l.target()) {
+			continue // full
 		}
+		t := 0
+		if tiered && ok {
+			t = tierOf(rows, l.target())
+		}
+		tiers[t] = append(tiers[t], f)
 	}
-	if len(small) <= maxSmall || len(small) < 2 {
-		return CompactStats{FilesBefore: len(files), FilesAfter: len(files)}, nil
+	st := CompactStats{FilesBefore: len(files), FilesAfter: len(files)}
+	for t := range 4 {
+		small := tiers[t]
+		if len(small) <= maxSmall || len(small) < 2 {
+			continue
+		}
+		in := make([]input, len(small))
+		for i, f := range small {
+			in[i] = input{path: f}
+		}
+		s, err := l.replace(b, [][]input{in})
+		if err != nil {
+			return st, err
+		}
+		st.Partitions = 1
+		st.Events += s.Events
+		st.FilesAfter += s.FilesAfter - len(small)
 	}
-	in := make([]input, len(small))
-	for i, f := range small {
-		in[i] = input{path: f}
-	}
-	st, err := l.replace(b, [][]input{in})
-	st.FilesBefore, st.FilesAfter = len(files), len(files)-len(small)+st.FilesAfter
-	return st, err
+	return st, nil
 }
 
 // Convert moves the events of partitions of the older layout (one folder

@@ -358,3 +358,75 @@ func TestRawMerge(t *testing.T) {
 }
 
 func compareRows(a, b lake.Row) int { return strings.Compare(*a.EventID, *b.EventID) }
+
+// TestCompactTiered checks that tiered compaction merges only the files of
+// a size tier that has more than the fan-out, and leaves other tiers'
+// files as they are.
+func TestCompactTiered(t *testing.T) {
+	lk, err := lake.Open(context.Background(), t.TempDir(), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lk.Close()
+	lake.SetTargetRows(lk, 640) // tiers: under 10, 40, 160 and 640 rows
+	p := cloudtrail.Partition{Account: "111111111111", Region: "us-east-1", Year: "2019", Month: "09", Day: "30"}
+	b := lake.BucketOf(p)
+	id := 0
+	add := func(n int) string {
+		var evs []*cloudtrail.Event
+		for range n {
+			id++
+			s, ts := fmt.Sprintf("e%06d", id), int64(id)
+			evs = append(evs, &cloudtrail.Event{EventID: &s, EventTime: &s, EventTimestamp: &ts, FP: int64(id)})
+		}
+		path, _, err := lk.AddEvents(b, map[cloudtrail.Partition][]*cloudtrail.Event{p: evs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	var tiny, medium []string
+	for range 5 {
+		tiny = append(tiny, add(3))
+	}
+	for range 2 {
+		medium = append(medium, add(50))
+	}
+	st, err := lk.CompactTiered(b, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := lk.BucketFiles(b)
+	if st.Events != 15 || len(files) != 3 {
+		t.Fatalf("tiered compaction of 5 tiny and 2 medium files: %+v, %d files; want the 15 tiny rows merged into 1 file, 3 files", st, len(files))
+	}
+	for _, m := range medium {
+		if !slices.Contains(files, m) {
+			t.Errorf("medium file %s was rewritten", m)
+		}
+	}
+	for _, f := range tiny {
+		if slices.Contains(files, f) {
+			t.Errorf("tiny file %s was not merged", f)
+		}
+	}
+	// Two medium files are not more than the fan-out: nothing to do.
+	if st, err := lk.CompactTiered(b, 4); err != nil || st.Events != 0 {
+		t.Errorf("second tiered compaction: %+v, %v", st, err)
+	}
+	// Compact (not tiered) merges every small file.
+	if st, err := lk.Compact(b, 1); err != nil || st.Events != 115 {
+		t.Errorf("compaction of all small files: %+v, %v; want 115 events", st, err)
+	}
+}
+
+func TestTierOf(t *testing.T) {
+	for _, tc := range []struct {
+		rows int64
+		want int
+	}{{0, 0}, {16383, 0}, {16384, 1}, {65535, 1}, {65536, 2}, {262143, 2}, {262144, 3}, {1<<20 - 1, 3}, {1 << 20, 3}} {
+		if got := lake.TierOf(tc.rows, lake.TargetRows); got != tc.want {
+			t.Errorf("tierOf(%d) = %d, want %d", tc.rows, got, tc.want)
+		}
+	}
+}
