@@ -7,8 +7,9 @@
 //
 // (AWSLogs/<account>/... when Options.Org is empty), one file per account
 // and region for each five-minute delivery window that has events (more
-// when a window has more than 250), records in time order. Insights
-// records go to CloudTrail-Insight/ in the same scheme.
+// when a window has more than 250; Options.Window makes the window
+// longer, and the files bigger), records in time order. Insights records
+// go to CloudTrail-Insight/ in the same scheme.
 //
 // The output is a function of the Options alone: the same options write
 // byte-identical files, whatever the number of workers. Every random

@@ -225,7 +225,7 @@ func TestGenerate20000(t *testing.T) {
 			if (m[2] == "CloudTrail-Insight") != (k.Kind == cloudtrail.KeyInsight) {
 				t.Fatalf("%s: file name kind does not match the folder", f.key)
 			}
-			if len(f.recs) == 0 || len(f.recs) > maxPerFile {
+			if len(f.recs) == 0 || len(f.recs) > perFiveMinutes {
 				t.Fatalf("%s: %d records", f.key, len(f.recs))
 			}
 			prev := ""
@@ -543,6 +543,11 @@ func TestOptionsValidate(t *testing.T) {
 	if err := (Options{Dir: "x", Events: 10}).Validate(); err != nil {
 		t.Errorf("defaults: %v", err)
 	}
+	for _, w := range []time.Duration{-time.Minute, 30 * time.Second, 7 * time.Minute, 90 * time.Second, 48 * time.Hour} {
+		if err := (Options{Dir: "x", Window: w}).Validate(); !errors.As(err, &oe) || len(oe.Problems) != 1 {
+			t.Errorf("window %s: %v, want one problem", w, err)
+		}
+	}
 	if _, err := Generate(context.Background(), Options{Events: -5}, nil); !errors.As(err, &oe) {
 		t.Errorf("Generate with bad options: %v", err)
 	}
@@ -562,6 +567,48 @@ func TestExactCounts(t *testing.T) {
 	st, err := Generate(context.Background(), Options{Dir: dir, Events: 0}, nil)
 	if err != nil || st.Files != 0 || st.Events != 0 {
 		t.Errorf("zero events: %+v, %v", st, err)
+	}
+}
+
+func TestWindow(t *testing.T) {
+	// One account and region, an hour's window: one file an hour of up
+	// to 3,000 records (250 per five minutes), named after the window's
+	// end, with no record after it (a duplicate delivery repeats an
+	// earlier window's record).
+	const n = 30000
+	set := generate(t, Options{Events: n, Accounts: 1, Regions: 1, Days: 2, Seed: 2, Window: time.Hour})
+	if got := len(set.records()); got != n {
+		t.Fatalf("read %d records, want %d", got, n)
+	}
+	logs := 0
+	hours := map[string]bool{}
+	for _, f := range set.files {
+		if f.k.Kind != cloudtrail.KeyLog {
+			continue
+		}
+		logs++
+		if len(f.recs) > 12*perFiveMinutes {
+			t.Errorf("%s: %d records", f.key, len(f.recs))
+		}
+		// ..._20190928T0100Z_...: the window 00:00-01:00.
+		stamp := f.k.Name[strings.Index(f.k.Name, "_2019")+1:][:14]
+		if stamp[11:13] != "00" && stamp[11:13] != "59" {
+			t.Fatalf("%s: file time %s is not a window's end", f.key, stamp)
+		}
+		if hours[stamp] {
+			t.Errorf("%s: a second file for the window ending %s", f.key, stamp)
+		}
+		hours[stamp] = true
+		end, _ := time.Parse("20060102T1504Z", stamp)
+		for _, r := range f.recs {
+			et, err := time.Parse(time.RFC3339, str(r, "eventTime"))
+			if err != nil || !et.Before(end.Add(time.Minute)) {
+				t.Fatalf("%s: eventTime %s after its window", f.key, str(r, "eventTime"))
+			}
+		}
+	}
+	if logs != 48 {
+		t.Errorf("%d log files, want 48 (one an hour)", logs)
 	}
 }
 

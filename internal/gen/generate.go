@@ -150,10 +150,10 @@ func (wk *worker) writeFile(ctx context.Context, root string, dirs *dirCache, j 
 		}
 	}
 	for i, d := range j.dups {
-		es = append(es, entry{t: regularTime(wk.pcg, r, d.fc, d.j), kind: 2, i: int32(i)})
+		es = append(es, entry{t: c.w.regularTime(wk.pcg, r, d.fc, d.j), kind: 2, i: int32(i)})
 	}
 	for i := range fc.regular {
-		es = append(es, entry{t: regularTime(wk.pcg, r, fc, i), kind: 0, i: int32(i)})
+		es = append(es, entry{t: c.w.regularTime(wk.pcg, r, fc, i), kind: 0, i: int32(i)})
 	}
 	slices.SortStableFunc(es, func(a, b entry) int { return cmpInt64(a.t, b.t) })
 	wk.entries = es

@@ -16,6 +16,8 @@ const (
 	DefaultDays     = 3
 	DefaultSeed     = 1
 	DefaultOrg      = "o-a1b2c3d4e5"
+	// DefaultWindow is CloudTrail's delivery interval.
+	DefaultWindow = 5 * time.Minute
 	// DefaultStart is the first day written, chosen so that ScenarioDay is
 	// covered by the default three days.
 	DefaultStart = "2019-09-28"
@@ -72,6 +74,13 @@ type Options struct {
 	// Workers is the number of files written at once (default: the number
 	// of CPUs).
 	Workers int
+	// Window is the delivery interval: each account and region gets one
+	// file per window that has events, more when the window has over 250
+	// records per five minutes of its length. The default is CloudTrail's
+	// DefaultWindow; a longer window writes fewer, bigger files (the
+	// benchmarks use an hour for a busy account's trail). It is a whole
+	// number of minutes that divides a day.
+	Window time.Duration
 }
 
 var orgRE = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
@@ -93,6 +102,9 @@ func (o Options) withDefaults() Options {
 	o.Start = time.Date(o.Start.Year(), o.Start.Month(), o.Start.Day(), 0, 0, 0, 0, time.UTC)
 	if o.Workers == 0 {
 		o.Workers = runtime.NumCPU()
+	}
+	if o.Window == 0 {
+		o.Window = DefaultWindow
 	}
 	return o
 }
@@ -139,6 +151,9 @@ func (o Options) validated() (Options, error) {
 	}
 	if o.Workers < 1 {
 		p = append(p, fmt.Sprintf("workers %d is below 1", o.Workers))
+	}
+	if o.Window < time.Minute || o.Window > 24*time.Hour || o.Window%time.Minute != 0 || (24*time.Hour)%o.Window != 0 {
+		p = append(p, fmt.Sprintf("window %s is not a whole number of minutes that divides a day", o.Window))
 	}
 	if len(p) > 0 {
 		return o, &OptionsError{Problems: p}

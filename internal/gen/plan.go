@@ -6,12 +6,9 @@ import (
 )
 
 const (
-	// windowSeconds is CloudTrail's delivery interval: one file per account
-	// and region every five minutes (more when a window has many events).
-	windowSeconds = 300
-	windowsPerDay = 86400 / windowSeconds
-	// maxPerFile is the most records one file holds.
-	maxPerFile = 250
+	// perFiveMinutes is the most records one file holds per five minutes
+	// of its delivery window (Options.Window, world.win).
+	perFiveMinutes = 250
 	// dupEvery: one record in dupEvery is delivered a second time.
 	dupEvery = 1000
 	// sessionEvery: about one new session per sessionEvery records of an
@@ -121,6 +118,7 @@ func counts(n int64) (regular, scenario, insights int64) {
 func (p *planner) plan(emit func(*job) error) error {
 	w := p.w
 	nRegular, nScenario, nInsights := counts(w.o.Events)
+	windowsPerDay := int(86400 / w.win)
 	nWin := w.days * windowsPerDay
 	winW := make([]uint64, nWin)
 	for i := range winW {
@@ -130,7 +128,7 @@ func (p *planner) plan(emit func(*job) error) error {
 		if weekday == 0 || weekday == 6 {
 			f = 45
 		}
-		winW[i] = p.hourW[i%windowsPerDay*windowSeconds/3600] * f * uint64(70+p.r.IntN(61))
+		winW[i] = p.hourW[int64(i%windowsPerDay)*w.win/3600] * f * uint64(70+p.r.IntN(61))
 	}
 	perWin := apportion(p.r, nRegular, winW)
 
@@ -152,7 +150,7 @@ func (p *planner) plan(emit func(*job) error) error {
 	var runs []*run
 	snap := make([][]*session, len(w.accounts))
 	for win := range nWin {
-		ws := w.start + int64(win)*windowSeconds
+		ws := w.start + int64(win)*w.win
 		if win%windowsPerDay == 0 {
 			clear(p.last)
 		}
@@ -172,7 +170,7 @@ func (p *planner) plan(emit func(*job) error) error {
 		}
 		// Planted scenario records of this window go to the first
 		// account's us-east-1 file.
-		for nextScenario < ScenarioEvents && w.scenarioAt(nextScenario) < ws+windowSeconds {
+		for nextScenario < ScenarioEvents && w.scenarioAt(nextScenario) < ws+w.win {
 			if len(runs) == 0 || runs[0].cell != 0 {
 				runs = slices.Insert(runs, 0, &run{})
 			}
@@ -186,7 +184,7 @@ func (p *planner) plan(emit func(*job) error) error {
 				return err
 			}
 		}
-		for len(ins) > 0 && ins[0].t < ws+windowSeconds {
+		for len(ins) > 0 && ins[0].t < ws+w.win {
 			f := ins[0]
 			ins = ins[1:]
 			fc := &fileCtx{acct: f.ins.acct, region: f.ins.region, ws: ws, seed: p.r.Uint64()}
@@ -282,7 +280,7 @@ func (p *planner) planSessions(runs []*run, snap [][]*session, ws int64) {
 			if rn == nil {
 				break
 			}
-			t := ws + int64(p.r.IntN(windowSeconds))
+			t := ws + int64(p.r.IntN(int(w.win)))
 			var kind sessKind
 			switch x := p.r.IntN(1000); {
 			case x < 280:
@@ -362,11 +360,11 @@ func (p *planner) planDuplicates(runs []*run) {
 	}
 }
 
-// emitRun splits a run into files of at most maxPerFile records.
+// emitRun splits a run into files of at most world.perFile records.
 func (p *planner) emitRun(rn *run, sessions []*session, ws int64, emit func(*job) error) error {
 	a := p.w.accounts[rn.acct]
 	total := rn.regular + len(rn.forced) + len(rn.dups)
-	n := (total + maxPerFile - 1) / maxPerFile
+	n := (total + p.w.perFile - 1) / p.w.perFile
 	var last *fileCtx
 	for i := range n {
 		fc := &fileCtx{
@@ -411,7 +409,7 @@ func share(total, n, i int) int {
 func (p *planner) key(kind string, a *account, region int, ws int64) string {
 	w := p.w
 	day := ws - ws%86400
-	ts := min(ws+windowSeconds, day+86400-60)
+	ts := min(ws+w.win, day+86400-60)
 	rname := w.regions[region]
 	b := make([]byte, 0, 160)
 	b = append(b, "AWSLogs/"...)

@@ -48,15 +48,15 @@ func eventSeed(fc *fileCtx, j int) uint64 { return mix2(fc.seed, uint64(j)) }
 
 // regularTime returns the eventTime of regular record j of fc without
 // writing it: the first draw of the record's stream.
-func regularTime(p *rand.PCG, r *rand.Rand, fc *fileCtx, j int) int64 {
+func (w *world) regularTime(p *rand.PCG, r *rand.Rand, fc *fileCtx, j int) int64 {
 	reseed(p, eventSeed(fc, j))
-	return fc.ws + int64(r.IntN(windowSeconds))
+	return fc.ws + int64(r.IntN(int(w.win)))
 }
 
 // regular writes regular record j of fc. The record depends only on fc and
 // j, so a duplicate delivery in a later file writes the same bytes.
 func (c *evctx) regular(out *jw, p *rand.PCG, fc *fileCtx, j int) {
-	t := regularTime(p, c.r, fc, j)
+	t := c.w.regularTime(p, c.r, fc, j)
 	c.begin(fc.acct, fc.region, t)
 	use1 := fc.region == 0
 	mgmt := fc.acct.idx == 0

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"time"
 )
 
 // world is everything that stays fixed for one run: the accounts and what
@@ -13,6 +14,8 @@ type world struct {
 	o        Options
 	start    int64 // Unix time of the first day's midnight
 	days     int
+	win      int64 // delivery window, seconds
+	perFile  int   // the most records one file holds
 	regions  []string
 	accounts []*account
 	ips      []string // public source addresses
@@ -126,6 +129,8 @@ func newWorld(o Options) *world {
 		o:       o,
 		start:   o.Start.Unix(),
 		days:    o.Days,
+		win:     int64(o.Window / time.Second),
+		perFile: int(perFiveMinutes * o.Window / (5 * time.Minute)),
 		regions: Regions(o.Regions),
 		cat:     newCatalog(),
 	}
