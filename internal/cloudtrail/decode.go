@@ -42,15 +42,21 @@ func DecodeEventShared(raw []byte) (*Event, error) {
 func decodeEvent(raw []byte, src string, trusted bool) (*Event, error) {
 	a := &eventAlloc{}
 	d := eventDecoder{e: &a.e, slab: &a.slab, src: src, raw: raw, alloc: a, trusted: trusted}
+	top := eventFields
 	var unknown [][2][]byte
 	spaced, err := eachMemberSpace(raw, trusted, func(key []byte, escaped bool, val []byte) error {
-		k := keyString(key, escaped)
+		var i int
 		if escaped {
 			d.deviant = true
+			i = top.lookup([]byte(keyString(key, true)))
+		} else {
+			i = top.lookup(key[1 : len(key)-1])
 		}
-		if !d.set(k, val) {
+		if i < 0 {
 			unknown = append(unknown, [2][]byte{key, val})
+			return nil
 		}
+		d.setTop(i, val)
 		return nil
 	})
 	if err != nil {
@@ -61,10 +67,10 @@ func decodeEvent(raw []byte, src string, trusted bool) (*Event, error) {
 	}
 	for _, m := range unknown {
 		k := keyString(m[0], true)
-		if c, ok := topFold[strings.ToLower(k)]; ok && !d.isSeen(c) {
+		if i, ok := top.fold[strings.ToLower(k)]; ok && d.seen&(1<<i) == 0 {
 			// Normalised: the column is filled from a key whose casing
 			// differs from CloudTrail's; the record itself is kept in Raw.
-			d.set(c, m[1])
+			d.setTop(int(i), m[1])
 			d.deviant = true
 			continue
 		}
@@ -148,70 +154,12 @@ func (d *eventDecoder) sub(val []byte) string {
 	return string(val)
 }
 
-// The new* helpers hand out the event's nested structs from its allocation
-// (the first of each kind; a repeated key gets a fresh one).
-
-func (d *eventDecoder) newUserIdentity() *UserIdentity {
-	if d.alloc != nil && d.alloc.e.UserIdentity == nil {
-		return &d.alloc.ui
-	}
-	return &UserIdentity{}
-}
-
-func (d *eventDecoder) newSessionContext() *SessionContext {
-	if d.alloc != nil && d.alloc.ui.SessionContext == nil {
-		return &d.alloc.sc
-	}
-	return &SessionContext{}
-}
-
-func (d *eventDecoder) newAttributes() *SessionAttributes {
-	if d.alloc != nil && d.alloc.sc.Attributes == nil {
-		return &d.alloc.sa
-	}
-	return &SessionAttributes{}
-}
-
-func (d *eventDecoder) newIssuer() *SessionIssuer {
-	if d.alloc != nil && d.alloc.sc.SessionIssuer == nil {
-		return &d.alloc.si
-	}
-	return &SessionIssuer{}
-}
-
-func (d *eventDecoder) newWebID() *WebIDFederationData {
-	if d.alloc != nil && d.alloc.sc.WebIDFederationData == nil {
-		return &d.alloc.wf
-	}
-	return &WebIDFederationData{}
-}
-
-func (d *eventDecoder) newTLS() *TLSDetails {
-	if d.alloc != nil && d.alloc.e.TLSDetails == nil {
-		return &d.alloc.tls
-	}
-	return &TLSDetails{}
-}
-
-func (d *eventDecoder) resources() []Resource {
-	if d.alloc != nil && d.alloc.e.Resources == nil {
-		return d.alloc.res[:0:len(d.alloc.res)]
-	}
-	return []Resource{}
-}
-
-// isSeen reports whether the top-level key k was met already.
-func (d *eventDecoder) isSeen(k string) bool {
-	probe := eventDecoder{e: &Event{}, slab: &slab{}}
-	probe.set(k, []byte("null"))
-	return d.seen&probe.seen != 0
-}
-
 type eventDecoder struct {
 	e       *Event
 	deviant bool
 	dup     bool
 	seen    uint64 // top-level keys met, by bit
+	pooled  uint8  // the eventAlloc structs handed out, by bit
 	src     string // the record's text as one string: column values share it
 	raw     []byte
 	slab    *slab
@@ -232,161 +180,64 @@ func (d *eventDecoder) addExtra(key, val []byte) {
 	d.extra = append(d.extra, val...)
 }
 
-// topKeys are the record keys with a column of their own, as CloudTrail
-// spells them.
-var topKeys = []string{
-	"eventVersion", "userIdentity", "eventTime", "eventSource", "eventName",
-	"awsRegion", "sourceIPAddress", "userAgent", "errorCode", "errorMessage",
-	"requestParameters", "responseElements", "additionalEventData", "requestID",
-	"eventID", "readOnly", "resources", "eventType", "apiVersion",
-	"managementEvent", "recipientAccountId", "serviceEventDetails",
-	"sharedEventID", "vpcEndpointId", "vpcEndpointAccountId", "eventCategory",
-	"addendum", "sessionCredentialFromConsole", "edgeDeviceDetails",
-	"tlsDetails", "insightDetails",
-}
-
-var topFold = func() map[string]string {
-	m := make(map[string]string, len(topKeys))
-	for _, k := range topKeys {
-		m[strings.ToLower(k)] = k
-	}
-	return m
-}()
-
-// set stores one top-level member; it reports false for keys without a
-// column.
-func (d *eventDecoder) set(k string, val []byte) bool {
-	e := d.e
-	var p **string
-	var bit uint
-	kind := kindString
-	switch k {
-	case "eventVersion":
-		bit = 0
-		p = &e.EventVersion
-	case "eventTime":
-		bit = 1
-		p = &e.EventTime
-	case "eventSource":
-		bit = 2
-		p = &e.EventSource
-	case "eventName":
-		bit = 3
-		p = &e.EventName
-	case "awsRegion":
-		bit = 4
-		p = &e.AWSRegion
-	case "sourceIPAddress":
-		bit = 5
-		p = &e.SourceIPAddress
-	case "userAgent":
-		bit = 6
-		p = &e.UserAgent
-	case "errorCode":
-		bit = 7
-		p = &e.ErrorCode
-	case "errorMessage":
-		bit = 8
-		p = &e.ErrorMessage
-	case "requestID":
-		bit = 9
-		p = &e.RequestID
-	case "eventID":
-		bit = 10
-		p = &e.EventID
-	case "eventType":
-		bit = 11
-		p = &e.EventType
-	case "apiVersion":
-		bit = 12
-		p = &e.APIVersion
-	case "recipientAccountId":
-		bit = 13
-		p = &e.RecipientAccountID
-	case "sharedEventID":
-		bit = 14
-		p = &e.SharedEventID
-	case "vpcEndpointId":
-		bit = 15
-		p = &e.VPCEndpointID
-	case "vpcEndpointAccountId":
-		bit = 16
-		p = &e.VPCEndpointAccountID
-	case "eventCategory":
-		bit = 17
-		p = &e.EventCategory
-	case "readOnly":
-		bit = 18
-		p, kind = &e.ReadOnly, kindBool
-	case "managementEvent":
-		bit = 19
-		p, kind = &e.ManagementEvent, kindBool
-	case "sessionCredentialFromConsole":
-		bit = 20
-		p = &e.SessionCredentialFromConsole
-	case "requestParameters":
-		bit = 21
-		p, kind = &e.RequestParameters, kindJSON
-	case "responseElements":
-		bit = 22
-		p, kind = &e.ResponseElements, kindJSON
-	case "additionalEventData":
-		bit = 23
-		p, kind = &e.AdditionalEventData, kindJSON
-	case "serviceEventDetails":
-		bit = 24
-		p, kind = &e.ServiceEventDetails, kindJSON
-	case "edgeDeviceDetails":
-		bit = 25
-		p, kind = &e.EdgeDeviceDetails, kindJSON
-	case "insightDetails":
-		bit = 26
-		p, kind = &e.InsightDetails, kindJSON
-	case "userIdentity":
-		bit = 27
-		kind = kindNested
-	case "resources":
-		bit = 28
-		kind = kindNested
-	case "addendum":
-		bit = 29
-		kind = kindNested
-	case "tlsDetails":
-		bit = 30
-		kind = kindNested
-	default:
-		return false
-	}
-	if d.seen&(1<<bit) != 0 {
+// setTop stores one top-level member, whose key is eventFields.keys[i].
+func (d *eventDecoder) setTop(i int, val []byte) {
+	if d.seen&(1<<i) != 0 {
 		d.dup = true
-		return true
+		return
 	}
-	d.seen |= 1 << bit
+	d.seen |= 1 << i
+	f := &eventFields.fields[eventFields.keyField[i]]
 	if isNull(val) {
-		d.nulls = append(d.nulls, k)
-		return true
+		d.nulls = append(d.nulls, f.key)
+		return
 	}
-	switch kind {
-	case kindString:
-		*p = d.str(val)
-	case kindBool:
-		*p = d.boolStr(val)
-	case kindJSON:
-		*p = d.ptr(d.sub(val))
-	case kindNested:
-		d.nested(k, val)
-	}
-	return true
+	d.value(unsafe.Pointer(d.e), f, val)
 }
 
-type valueKind int
-
-const (
-	kindString valueKind = iota
-	kindBool
-	kindJSON
-	kindNested
-)
+// value stores val, the value of a member, in the field f of the struct at
+// base, as f's kind says.
+func (d *eventDecoder) value(base unsafe.Pointer, f *field, val []byte) {
+	p := unsafe.Add(base, f.offset)
+	switch f.kind {
+	case kindString:
+		*(**string)(p) = d.str(val)
+	case kindBool:
+		*(**string)(p) = d.boolStr(val)
+	case kindObject:
+		if val[0] != '{' {
+			d.deviant = true
+		}
+		*(**string)(p) = d.ptr(d.sub(val))
+	case kindJSON:
+		*(**string)(p) = d.ptr(d.sub(val))
+	case kindStruct:
+		if val[0] != '{' {
+			d.deviant = true
+			return
+		}
+		s := f.newStruct(d)
+		*(*unsafe.Pointer)(p) = s
+		d.members(val, f.sub, s)
+	case kindList:
+		if val[0] != '[' {
+			d.deviant = true
+			return
+		}
+		f.list.start(d, p)
+		s := scanner{data: val, trusted: d.trusted}
+		_ = s.array(func(v []byte, _ int) error {
+			if len(v) == 0 || v[0] != '{' {
+				d.deviant = true
+				return nil
+			}
+			d.members(v, f.sub, f.list.add(p))
+			return nil
+		})
+	default:
+		panic("BUG: cloudtrail: a helper column has no record value")
+	}
+}
 
 func isNull(val []byte) bool { return len(val) == 4 && string(val) == "null" }
 
@@ -418,104 +269,22 @@ func (d *eventDecoder) boolStr(val []byte) *string {
 	return d.str(val)
 }
 
-func (d *eventDecoder) nested(k string, val []byte) {
-	e := d.e
-	switch k {
-	case "userIdentity":
-		if val[0] != '{' {
-			d.deviant = true
-			return
-		}
-		e.UserIdentity = d.newUserIdentity()
-		d.members(val, userIdentityKeys, func(k string, v []byte) { d.userIdentity(e.UserIdentity, k, v) })
-	case "resources":
-		if val[0] != '[' {
-			d.deviant = true
-			return
-		}
-		e.Resources = d.resources()
-		s := scanner{data: val, trusted: d.trusted}
-		_ = s.array(func(v []byte, _ int) error {
-			if v[0] != '{' {
-				d.deviant = true
-				return nil
-			}
-			var r Resource
-			d.members(v, resourceKeys, func(k string, v []byte) {
-				switch k {
-				case "ARN":
-					r.ARN = d.str(v)
-				case "accountId":
-					r.AccountID = d.str(v)
-				case "type":
-					r.Type = d.str(v)
-				}
-			})
-			e.Resources = append(e.Resources, r)
-			return nil
-		})
-	case "addendum":
-		if val[0] != '{' {
-			d.deviant = true
-			return
-		}
-		a := &Addendum{}
-		e.Addendum = a
-		d.members(val, addendumKeys, func(k string, v []byte) {
-			switch k {
-			case "reason":
-				a.Reason = d.str(v)
-			case "updatedFields":
-				a.UpdatedFields = d.str(v)
-			case "originalRequestID":
-				a.OriginalRequestID = d.str(v)
-			case "originalEventID":
-				a.OriginalEventID = d.str(v)
-			}
-		})
-	case "tlsDetails":
-		if val[0] != '{' {
-			d.deviant = true
-			return
-		}
-		t := d.newTLS()
-		e.TLSDetails = t
-		d.members(val, tlsKeys, func(k string, v []byte) {
-			switch k {
-			case "tlsVersion":
-				t.TLSVersion = d.str(v)
-			case "cipherSuite":
-				t.CipherSuite = d.str(v)
-			case "clientProvidedHostHeader":
-				t.ClientProvidedHostHeader = d.str(v)
-			}
-		})
-	}
-}
-
-var (
-	userIdentityKeys   = []string{"type", "principalId", "arn", "accountId", "invokedBy", "accessKeyId", "userName", "onBehalfOf", "sessionContext", "credentialId", "identityProvider"}
-	onBehalfOfKeys     = []string{"userId", "identityStoreArn"}
-	sessionContextKeys = []string{"attributes", "sessionIssuer", "ec2RoleDelivery", "webIdFederationData", "sourceIdentity"}
-	attributesKeys     = []string{"mfaAuthenticated", "creationDate"}
-	sessionIssuerKeys  = []string{"type", "principalId", "arn", "accountId", "userName"}
-	webIDKeys          = []string{"federatedProvider", "attributes"}
-	resourceKeys       = []string{"ARN", "accountId", "type"}
-	addendumKeys       = []string{"reason", "updatedFields", "originalRequestID", "originalEventID"}
-	tlsKeys            = []string{"tlsVersion", "cipherSuite", "clientProvidedHostHeader"}
-)
-
-// members calls set for every member of obj whose key is one of keys
-// (matched exactly, or else ignoring case, which marks the record deviant);
-// any other key, a null value, or a repeated key marks it deviant too.
-func (d *eventDecoder) members(obj []byte, keys []string, set func(k string, v []byte)) {
-	var seen uint32
+// members stores every member of obj whose key is one of ft's keys
+// (matched exactly, or else ignoring case, which marks the record deviant)
+// in the struct at base; any other key, a null value, or a repeated key
+// marks it deviant too.
+func (d *eventDecoder) members(obj []byte, ft *fieldTable, base unsafe.Pointer) {
+	var seen uint64
 	_, _ = eachMemberSpace(obj, d.trusted, func(key []byte, escaped bool, val []byte) error {
-		k := keyString(key, escaped)
-		i := indexOf(keys, k)
+		var i int
+		if escaped {
+			i = ft.lookup([]byte(keyString(key, true)))
+		} else {
+			i = ft.lookup(key[1 : len(key)-1])
+		}
 		if i < 0 {
 			d.deviant = true
-			i = indexFold(keys, k)
+			i = indexFold(ft.keys, keyString(key, escaped))
 			if i < 0 {
 				return nil
 			}
@@ -529,18 +298,9 @@ func (d *eventDecoder) members(obj []byte, keys []string, set func(k string, v [
 			d.deviant = true
 			return nil
 		}
-		set(keys[i], val)
+		d.value(base, &ft.fields[ft.keyField[i]], val)
 		return nil
 	})
-}
-
-func indexOf(keys []string, k string) int {
-	for i, c := range keys {
-		if c == k {
-			return i
-		}
-	}
-	return -1
 }
 
 func indexFold(keys []string, k string) int {
@@ -550,115 +310,6 @@ func indexFold(keys []string, k string) int {
 		}
 	}
 	return -1
-}
-
-func (d *eventDecoder) object(v []byte) bool {
-	if v[0] != '{' {
-		d.deviant = true
-		return false
-	}
-	return true
-}
-
-func (d *eventDecoder) userIdentity(u *UserIdentity, k string, v []byte) {
-	switch k {
-	case "type":
-		u.Type = d.str(v)
-	case "principalId":
-		u.PrincipalID = d.str(v)
-	case "arn":
-		u.ARN = d.str(v)
-	case "accountId":
-		u.AccountID = d.str(v)
-	case "invokedBy":
-		u.InvokedBy = d.str(v)
-	case "accessKeyId":
-		u.AccessKeyID = d.str(v)
-	case "userName":
-		u.UserName = d.str(v)
-	case "credentialId":
-		u.CredentialID = d.str(v)
-	case "identityProvider":
-		u.IdentityProvider = d.str(v)
-	case "onBehalfOf":
-		if !d.object(v) {
-			return
-		}
-		o := &OnBehalfOf{}
-		u.OnBehalfOf = o
-		d.members(v, onBehalfOfKeys, func(k string, v []byte) {
-			if k == "userId" {
-				o.UserID = d.str(v)
-			} else {
-				o.IdentityStoreARN = d.str(v)
-			}
-		})
-	case "sessionContext":
-		if !d.object(v) {
-			return
-		}
-		sc := d.newSessionContext()
-		u.SessionContext = sc
-		d.members(v, sessionContextKeys, func(k string, v []byte) { d.sessionContext(sc, k, v) })
-	}
-}
-
-func (d *eventDecoder) sessionContext(sc *SessionContext, k string, v []byte) {
-	switch k {
-	case "ec2RoleDelivery":
-		sc.EC2RoleDelivery = d.str(v)
-	case "sourceIdentity":
-		sc.SourceIdentity = d.str(v)
-	case "attributes":
-		if !d.object(v) {
-			return
-		}
-		a := d.newAttributes()
-		sc.Attributes = a
-		d.members(v, attributesKeys, func(k string, v []byte) {
-			if k == "mfaAuthenticated" {
-				a.MFAAuthenticated = d.str(v)
-			} else {
-				a.CreationDate = d.str(v)
-			}
-		})
-	case "sessionIssuer":
-		if !d.object(v) {
-			return
-		}
-		si := d.newIssuer()
-		sc.SessionIssuer = si
-		d.members(v, sessionIssuerKeys, func(k string, v []byte) {
-			switch k {
-			case "type":
-				si.Type = d.str(v)
-			case "principalId":
-				si.PrincipalID = d.str(v)
-			case "arn":
-				si.ARN = d.str(v)
-			case "accountId":
-				si.AccountID = d.str(v)
-			case "userName":
-				si.UserName = d.str(v)
-			}
-		})
-	case "webIdFederationData":
-		if !d.object(v) {
-			return
-		}
-		w := d.newWebID()
-		sc.WebIDFederationData = w
-		d.members(v, webIDKeys, func(k string, v []byte) {
-			if k == "federatedProvider" {
-				w.FederatedProvider = d.str(v)
-				return
-			}
-			if v[0] != '{' {
-				d.deviant = true
-			}
-			w.Attributes = d.ptr(d.sub(v))
-		})
-	}
 }
 
 // String describes where a record sits, for error messages.
