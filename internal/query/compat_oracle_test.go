@@ -109,7 +109,7 @@ func byTime(evs []*fxEvent) []*fxEvent {
 // compatOracles computes, for each query of the compatibility suite, its
 // answer from the fixture's events in plain Go.
 func compatOracles() map[string]func(evs []*fxEvent) [][]string {
-	return map[string]func(evs []*fxEvent) [][]string{
+	m := map[string]func(evs []*fxEvent) [][]string{
 		"01_docs_recent_calls": func(evs []*fxEvent) [][]string {
 			rows := rowsOf(evs, func(e *fxEvent) []string { return []string{orNull(e.User.ARN), e.Name, orNull(e.IP), e.eventTime()} })
 			return limit(sortRows(rows, -4), 10)
@@ -508,6 +508,10 @@ func compatOracles() map[string]func(evs []*fxEvent) [][]string {
 			return [][]string{{itoa(len(where(evs, func(e *fxEvent) bool { return e.Account == acctProd && e.Region == "eu-west-1" })))}}
 		},
 	}
+	for name, f := range publicOracles() {
+		m[name] = f
+	}
+	return m
 }
 
 // s3ObjectResources is the name, ARN and type of each S3 object that S3
@@ -522,4 +526,244 @@ func s3ObjectResources(evs []*fxEvent) [][]string {
 		}
 	}
 	return rows
+}
+
+// The window that the playbook queries' START_TIME and END_TIME stand for.
+const winStart, winEnd = "2019-09-28T00:00:00Z", "2019-10-02T00:00:00Z"
+
+func inWindow(e *fxEvent) bool { return e.eventTime() >= winStart && e.eventTime() <= winEnd }
+
+// pick returns f of the events that pred keeps, by time.
+func pick(evs []*fxEvent, pred func(e *fxEvent) bool, f func(e *fxEvent) []string) [][]string {
+	return rowsOf(byTime(where(evs, pred)), f)
+}
+
+// firstLast groups events by key and returns rows key..., count, first
+// and last eventtime.
+func firstLast(evs []*fxEvent, key func(e *fxEvent) []string) [][]string {
+	var rows [][]string
+	for _, g := range groupCount(evs, key) {
+		k := strings.Join(g[:len(g)-1], "\x00")
+		first, last := "9999", ""
+		for _, e := range evs {
+			if strings.Join(key(e), "\x00") == k {
+				first, last = min(first, e.eventTime()), max(last, e.eventTime())
+			}
+		}
+		rows = append(rows, append(g, first, last))
+	}
+	return rows
+}
+
+// publicOracles computes the answers of the compatibility cases taken from
+// public query collections (testdata/compat/SOURCES.md), 57 on.
+func publicOracles() map[string]func(evs []*fxEvent) [][]string {
+	const aliceARN, malloryARN = "arn:aws:iam::111122223333:user/alice", "arn:aws:iam::444455556666:user/mallory"
+	key := func(k string) func(e *fxEvent) bool {
+		return func(e *fxEvent) bool { return e.User.AccessKeyID == k && inWindow(e) }
+	}
+	and := func(a, b func(e *fxEvent) bool) func(e *fxEvent) bool {
+		return func(e *fxEvent) bool { return a(e) && b(e) }
+	}
+	named := func(names ...string) func(e *fxEvent) bool {
+		return func(e *fxEvent) bool { return in(e.Name, names...) }
+	}
+	source := func(srcs ...string) func(e *fxEvent) bool {
+		return func(e *fxEvent) bool { return in(e.Source, srcs...) }
+	}
+	window := func(e *fxEvent) bool { return inWindow(e) }
+	publicBucket := func(e *fxEvent) bool { return strings.Contains(e.Req, bucketPub) }
+	byARN := func(arn string) func(e *fxEvent) bool { return func(e *fxEvent) bool { return e.User.ARN == arn } }
+	return map[string]func(evs []*fxEvent) [][]string{
+		"57_pb_cc_key_activity": func(evs []*fxEvent) [][]string {
+			return pick(evs, key(bob.AccessKeyID), func(e *fxEvent) []string {
+				return []string{e.eventTime(), e.Name, e.Region, orNull(e.IP), e.Agent, orNull(e.Req), orNull(e.Resp), orNull(e.ErrorCode)}
+			})
+		},
+		"58_pb_cc_key_ips_agents": func(evs []*fxEvent) [][]string {
+			return sortRows(firstLast(where(evs, key(bob.AccessKeyID)), func(e *fxEvent) []string { return []string{e.IP, e.Agent} }), 3)
+		},
+		"59_pb_cc_persistence": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(key(alice.AccessKeyID), named("CreateUser", "CreateRole", "CreateAccessKey", "CreateLoginProfile", "AttachUserPolicy", "AttachRolePolicy",
+				"PutUserPolicy", "PutRolePolicy", "UpdateAssumeRolePolicy", "CreateFunction", "UpdateFunctionCode", "AddPermission", "CreateEventSourceMapping",
+				"PutBucketPolicy", "CreateTrail", "StopLogging", "DeleteTrail")), func(e *fxEvent) []string {
+				return []string{e.eventTime(), e.Name, e.IP, orNull(e.Req), orNull(e.Resp)}
+			})
+		},
+		"60_pb_cc_data_access": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(and(key(alice.AccessKeyID), source("s3.amazonaws.com", "dynamodb.amazonaws.com", "secretsmanager.amazonaws.com", "ssm.amazonaws.com")),
+				named("GetObject", "GetItem", "BatchGetItem", "GetSecretValue", "GetParameter", "GetParameters")), func(e *fxEvent) []string {
+				return []string{e.eventTime(), e.Name, e.Source, orNull(e.Req), e.IP}
+			})
+		},
+		"61_pb_cc_assume_role": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(key(bob.AccessKeyID), named("AssumeRole")), func(e *fxEvent) []string {
+				return []string{e.eventTime(), e.Name, orNull(e.Req), orNull(e.Resp), e.IP, e.Account}
+			})
+		},
+		"62_pb_cc_errors": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(key(bob.AccessKeyID), func(e *fxEvent) bool { return e.ErrorCode != "" }), func(e *fxEvent) []string {
+				return []string{e.eventTime(), e.Name, e.ErrorCode, orNull(e.ErrorMessage), e.IP}
+			})
+		},
+		"63_pb_da_bucket_access": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(and(source("s3.amazonaws.com"), publicBucket), and(window, named("GetObject", "HeadObject", "ListObjects", "ListObjectsV2", "SelectObjectContent", "CopyObject"))),
+				func(e *fxEvent) []string {
+					return []string{e.eventTime(), e.Name, e.IP, orNull(e.User.ARN), e.Agent, orNull(e.Req), orNull(e.Resp), orNull(e.ErrorCode)}
+				})
+		},
+		"64_pb_da_bulk_reads_per_hour": func(evs []*fxEvent) [][]string {
+			var rows [][]string
+			for _, g := range groupCount(where(evs, and(and(source("s3.amazonaws.com"), named("GetObject")), and(publicBucket, window))), func(e *fxEvent) []string {
+				return []string{tsText(e.Time.Truncate(time.Hour)), orNull(e.User.ARN)}
+			}) {
+				if atoi(g[2]) > 2 {
+					rows = append(rows, g)
+				}
+			}
+			return sortRows(rows, 0)
+		},
+		"65_pb_da_dynamodb": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(and(source("dynamodb.amazonaws.com"), named("Scan", "Query", "BatchGetItem", "GetItem")),
+				and(window, func(e *fxEvent) bool { return strings.Contains(e.Req, "customers") })), func(e *fxEvent) []string {
+				return []string{e.eventTime(), e.Name, e.IP, orNull(e.User.ARN), orNull(e.Req)}
+			})
+		},
+		"66_pb_da_secrets": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(and(source("secretsmanager.amazonaws.com", "ssm.amazonaws.com"), named("GetSecretValue", "GetParameter", "GetParameters", "GetParametersByPath")), window),
+				func(e *fxEvent) []string {
+					return []string{e.eventTime(), e.Name, e.IP, orNull(e.User.ARN), orNull(e.Req)}
+				})
+		},
+		"67_pb_da_readers_summary": func(evs []*fxEvent) [][]string {
+			return sortRows(firstLast(where(evs, and(and(source("s3.amazonaws.com"), named("GetObject")), and(publicBucket, window))),
+				func(e *fxEvent) []string { return []string{orNull(e.User.ARN), e.IP} }), -3)
+		},
+		"68_pb_da_objects_read": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(and(source("s3.amazonaws.com"), named("GetObject")), and(and(publicBucket, window), byARN(aliceARN))), func(e *fxEvent) []string {
+				return []string{e.eventTime(), jnull(e.Req, "key"), e.IP, e.User.ARN}
+			})
+		},
+		"69_pb_da_acl_changes": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(and(source("s3.amazonaws.com"), window), named("PutBucketPolicy", "DeleteBucketPolicy", "PutBucketAcl", "PutObjectAcl", "PutBucketPublicAccessBlock", "DeleteBucketPublicAccessBlock")),
+				func(e *fxEvent) []string {
+					return []string{e.eventTime(), e.Name, orNull(e.User.ARN), e.IP, orNull(e.Req)}
+				})
+		},
+		"70_pb_da_other_buckets": func(evs []*fxEvent) [][]string {
+			seen := map[string]bool{}
+			var rows [][]string
+			for _, e := range where(evs, and(and(byARN(aliceARN), source("s3.amazonaws.com")), and(named("GetObject"), window))) {
+				if b := jnull(e.Req, "bucketName"); !seen[b] {
+					seen[b] = true
+					rows = append(rows, []string{b})
+				}
+			}
+			return rows
+		},
+		"71_pb_da_copies": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(and(byARN(aliceARN), window), named("CopyObject", "PutObject", "CreateSnapshot", "CopySnapshot", "ShareSnapshot")),
+				func(e *fxEvent) []string { return []string{e.eventTime(), e.Name, orNull(e.Req)} })
+		},
+		"72_pb_rw_kms_by_suspect": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(and(func(e *fxEvent) bool { return strings.Contains(e.User.ARN, "mallory") }, source("kms.amazonaws.com")),
+				and(window, named("CreateKey", "CreateGrant", "Encrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ScheduleKeyDeletion", "DisableKey", "PutKeyPolicy"))),
+				func(e *fxEvent) []string {
+					return []string{e.eventTime(), e.Name, e.User.ARN, e.Region, orNull(e.Req), orNull(e.Resp), e.IP}
+				})
+		},
+		"73_pb_rw_bulk_deletion": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(window, named("DeleteObject", "DeleteObjects", "DeleteSnapshot", "DeleteDBSnapshot", "DeleteDBClusterSnapshot", "DeleteRecoveryPoint", "DeleteBackupVault", "PutBucketVersioning", "DeleteBucketPolicy")),
+				func(e *fxEvent) []string {
+					return []string{e.eventTime(), e.Source, e.Name, orNull(e.User.ARN), orNull(e.Req), e.IP, e.Region}
+				})
+		},
+		"74_pb_rw_snapshots": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(and(source("ec2.amazonaws.com"), window), named("DeleteSnapshot", "ModifySnapshotAttribute", "CopySnapshot", "CreateSnapshot", "CreateSnapshots")),
+				func(e *fxEvent) []string {
+					return []string{e.eventTime(), e.Name, orNull(e.User.ARN), e.Region, orNull(e.Req), orNull(e.Resp), orNull(e.ErrorCode)}
+				})
+		},
+		"75_pb_rw_versioning_lock": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(and(source("s3.amazonaws.com"), window), named("PutBucketVersioning", "PutObjectLockConfiguration", "PutBucketLifecycleConfiguration", "DeleteBucketPolicy", "PutBucketPolicy")),
+				func(e *fxEvent) []string {
+					return []string{e.eventTime(), e.Name, orNull(e.User.ARN), orNull(e.Req), e.IP}
+				})
+		},
+		"76_pb_rw_all_kms": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(source("kms.amazonaws.com"), window), func(e *fxEvent) []string {
+				return []string{e.eventTime(), e.Name, orNull(e.User.ARN), e.Region, orNull(e.Req), orNull(e.Resp), e.IP, orNull(e.ErrorCode)}
+			})
+		},
+		"77_pb_rw_versioning": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(and(source("s3.amazonaws.com"), window), named("PutBucketVersioning")), func(e *fxEvent) []string {
+				return []string{e.eventTime(), orNull(e.User.ARN), orNull(e.Req), e.IP}
+			})
+		},
+		"78_pb_rw_snapshot_sharing": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(window, named("ModifySnapshotAttribute", "ModifyDBSnapshotAttribute", "ModifyDBClusterSnapshotAttribute")), func(e *fxEvent) []string {
+				return []string{e.eventTime(), e.Name, orNull(e.User.ARN), orNull(e.Req), orNull(e.Resp)}
+			})
+		},
+		"79_pb_template_principal_like": func(evs []*fxEvent) [][]string {
+			return pick(evs, func(e *fxEvent) bool {
+				return strings.Contains(e.User.ARN, "mallory") && e.eventTime() >= "2019-09-29T00:00:00Z" && e.eventTime() <= "2019-09-30T00:00:00Z"
+			}, func(e *fxEvent) []string { return []string{e.eventTime(), e.Name, e.IP, e.Agent, orNull(e.ErrorCode)} })
+		},
+		"80_pb_template_principal_exact": func(evs []*fxEvent) [][]string {
+			return pick(evs, and(byARN(malloryARN), window), func(e *fxEvent) []string {
+				return []string{e.eventTime(), e.Name, e.Region, e.IP, e.Agent, orNull(e.ErrorCode), orNull(e.ErrorMessage)}
+			})
+		},
+		"81_pb_agentcore_trail_tampering": func(evs []*fxEvent) [][]string {
+			rows := pick(evs, and(and(source("cloudtrail.amazonaws.com"), window), named("StopLogging", "StartLogging", "UpdateTrail", "DeleteTrail", "PutEventSelectors", "PutInsightSelectors")),
+				func(e *fxEvent) []string {
+					return []string{e.eventTime(), e.Name, orNull(e.User.ARN), e.IP, orNull(e.Req)}
+				})
+			return sortRows(rows, -1)
+		},
+		"82_pb_gd_eks_calls_by_principal": func(evs []*fxEvent) [][]string {
+			var rows [][]string
+			for _, g := range groupCount(where(evs, func(e *fxEvent) bool { return e.User.PrincipalID == bob.PrincipalID }), func(e *fxEvent) []string {
+				return []string{e.Name, e.Source, e.Region, orNull(e.ErrorMessage)}
+			}) {
+				rows = append(rows, []string{g[0], g[4], g[1], g[2], g[3]})
+			}
+			return sortRows(rows, -2)
+		},
+		"83_pb_gd_eks_user_after_date": func(evs []*fxEvent) [][]string {
+			return pick(evs, func(e *fxEvent) bool {
+				return strings.Contains(e.User.UserName, "mallory") && e.eventTime() > "2017-06-01T00:00:00Z" && !strings.Contains(e.Name, "Describe") && !strings.Contains(e.Name, "List")
+			}, func(e *fxEvent) []string {
+				return []string{e.Name, e.User.UserName, e.IP, e.eventTime(), orNull(e.Req)}
+			})
+		},
+		"84_pb_gd_eks_iam_user_or": func(evs []*fxEvent) [][]string {
+			return pick(evs, func(e *fxEvent) bool {
+				return strings.Contains(e.User.UserName, "mallory") && e.eventTime() > "2017-06-01T00:00:00Z" && (!strings.Contains(e.Name, "Describe") || !strings.Contains(e.Name, "List"))
+			}, func(e *fxEvent) []string {
+				return []string{e.Name, e.User.UserName, e.IP, e.eventTime(), orNull(e.Req)}
+			})
+		},
+		"85_docs_unnest_resource_replace": func(evs []*fxEvent) [][]string {
+			var rows [][]string
+			for _, e := range byTime(evs) {
+				for _, r := range e.Resources {
+					if strings.HasSuffix(r.ARN, "data/export.csv") {
+						rows = append(rows, []string{e.Region, strings.ReplaceAll(r.ARN, "arn:aws:s3:::", ""), e.Name, e.eventTime(), e.Agent})
+					}
+				}
+			}
+			return rows
+		},
+		"86_docs_deleted_bucket_unnest": func(evs []*fxEvent) [][]string {
+			var rows [][]string
+			for _, e := range byTime(where(evs, named("DeleteBucket"))) {
+				for _, r := range e.Resources {
+					rows = append(rows, []string{e.Region, strings.ReplaceAll(r.ARN, "arn:aws:s3:::", ""), e.eventTime(), orNull(e.User.UserName), orNull(r.AccountID)})
+				}
+			}
+			return rows
+		},
+	}
 }

@@ -325,6 +325,28 @@ func fixtureEvents() []*fxEvent {
 	// A CloudTrail Insights event.
 	add(&fxEvent{Time: at("2019-09-30T18:00:00Z"), Account: acctDev, Region: "us-east-1", Source: "ec2.amazonaws.com", Name: "RunInstances", Type: "AwsCloudTrailInsight", IP: "", User: fxIdentity{}, Agent: "-"})
 
+	// A day before the others (compat cases from the AWS incident-response
+	// playbooks): bob's key assumes a role in the other account, and
+	// mallory prepares ransom in us-west-2 (a KMS key, an EBS snapshot
+	// shared out and deleted, S3 versioning suspended, a DynamoDB scan).
+	add(&fxEvent{Time: at("2019-09-28T10:00:00Z"), Account: acctProd, Region: "us-east-1", Source: "sts.amazonaws.com", Name: "AssumeRole", IP: "1.2.3.4", User: bob,
+		Req:       `{"roleArn":"arn:aws:iam::444455556666:role/OrganizationAccountAccessRole","roleSessionName":"bob"}`,
+		Resp:      `{"credentials":{"accessKeyId":"ASIABOBXACCT00000009","expiration":"Sep 28, 2019 11:00:00 AM"},"assumedRoleUser":{"assumedRoleId":"AROAORGACCESS0000009:bob","arn":"arn:aws:sts::444455556666:assumed-role/OrganizationAccountAccessRole/bob"}}`,
+		Resources: []fxResource{{ARN: "arn:aws:iam::444455556666:role/OrganizationAccountAccessRole", AccountID: acctDev, Type: "AWS::IAM::Role"}}, ReadOnly: "true", TLS: "TLSv1.2"})
+	const ransomKey = "99999999-8888-7777-6666-555555555555"
+	for i, s := range []struct{ src, name, req, resp, readOnly string }{
+		{"kms.amazonaws.com", "CreateKey", `{"description":"backup","keyUsage":"ENCRYPT_DECRYPT"}`, `{"keyMetadata":{"keyId":"` + ransomKey + `","keyState":"Enabled"}}`, "false"},
+		{"ec2.amazonaws.com", "CreateSnapshot", `{"volumeId":"vol-0aaaaaaaaaaaaaaa1"}`, `{"snapshotId":"snap-0aaaaaaaaaaaaaaa1","status":"pending"}`, "false"},
+		{"ec2.amazonaws.com", "ModifySnapshotAttribute", `{"snapshotId":"snap-0aaaaaaaaaaaaaaa1","createVolumePermission":{"add":{"items":[{"userId":"999988887777"}]}},"attributeType":"CREATE_VOLUME_PERMISSION"}`, `{"_return":true}`, "false"},
+		{"dynamodb.amazonaws.com", "Scan", `{"tableName":"customers"}`, "", "true"},
+		{"s3.amazonaws.com", "PutBucketVersioning", `{"bucketName":"trailsql-dev-backups","Host":"trailsql-dev-backups.s3.amazonaws.com","VersioningConfiguration":{"Status":"Suspended"},"versioning":""}`, "", "false"},
+		{"ec2.amazonaws.com", "DeleteSnapshot", `{"snapshotId":"snap-0aaaaaaaaaaaaaaa1"}`, `{"_return":true}`, "false"},
+		{"kms.amazonaws.com", "ScheduleKeyDeletion", `{"keyId":"` + ransomKey + `","pendingWindowInDays":7}`, `{"keyId":"arn:aws:kms:us-west-2:444455556666:key/` + ransomKey + `","deletionDate":"Oct 5, 2019 12:00:00 AM"}`, "false"},
+	} {
+		add(&fxEvent{Time: at("2019-09-28T11:00:00Z").Add(time.Duration(i) * 5 * time.Minute), Account: acctDev, Region: "us-west-2", Source: s.src, Name: s.name, IP: "1.2.3.4", User: mallory,
+			Req: s.req, Resp: s.resp, ReadOnly: s.readOnly, TLS: "TLSv1.2"})
+	}
+
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time.Before(evs[j].Time) })
 	seen := map[time.Time]bool{}
 	for i, e := range evs {

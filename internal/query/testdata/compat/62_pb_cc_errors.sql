@@ -1,0 +1,9 @@
+-- aws-samples/aws-incident-response-playbooks playbooks/resources/athena-queries-credential-compromise.sql (MIT-0), query 6, the calls a credential was refused; placeholders filled in as the file asks: START_TIME/END_TIME = 2019-09-28T00:00:00Z/2019-10-02T00:00:00Z, the key = AKIABOB0000000000002.
+-- order: exact
+SELECT eventTime, eventName, errorCode, errorMessage, sourceIPAddress
+FROM cloudtrail_logs
+WHERE userIdentity.accessKeyId = 'AKIABOB0000000000002'
+  AND errorCode IS NOT NULL
+  AND errorCode != ''
+  AND eventTime BETWEEN '2019-09-28T00:00:00Z' AND '2019-10-02T00:00:00Z'
+ORDER BY eventTime ASC;

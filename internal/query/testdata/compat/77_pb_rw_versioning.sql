@@ -1,0 +1,8 @@
+-- aws-samples/aws-incident-response-playbooks playbooks/resources/athena-queries-ransomware.sql (MIT-0), query 7, S3 bucket versioning changes; placeholders filled in as the file asks: START_TIME/END_TIME = 2019-09-28T00:00:00Z/2019-10-02T00:00:00Z.
+-- order: exact
+SELECT eventTime, userIdentity.arn, requestParameters, sourceIPAddress
+FROM cloudtrail_logs
+WHERE eventSource = 's3.amazonaws.com'
+  AND eventName = 'PutBucketVersioning'
+  AND eventTime BETWEEN '2019-09-28T00:00:00Z' AND '2019-10-02T00:00:00Z'
+ORDER BY eventTime ASC;
