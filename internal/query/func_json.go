@@ -44,6 +44,26 @@ func jsonFuncs() []funcRule {
 	}
 }
 
+// jsonMacros are the helper macros of CAST(json AS VARCHAR), which
+// translateTree calls: a JSON string is its text without quotes, a number
+// or boolean its text (a fractional number as Trino prints a DOUBLE, like
+// 1.5E0), JSON null is NULL, and an array or object is an error
+// (athena_try_json_varchar: NULL).
+func jsonMacros() [][2]string {
+	body := func(fail string) string {
+		return `(j) AS list_transform([json(j)], v -> CASE WHEN v IS NULL THEN NULL` +
+			` WHEN json_type(v) = 'VARCHAR' THEN json_extract_string(v, '$')` +
+			` WHEN json_type(v) IN ('BIGINT', 'UBIGINT', 'BOOLEAN') THEN CAST(v AS VARCHAR)` +
+			` WHEN json_type(v) = 'DOUBLE' THEN athena_double_text(CAST(v AS DOUBLE))` +
+			` WHEN json_type(v) = 'NULL' THEN NULL ELSE ` + fail + ` END)[1]`
+	}
+	return [][2]string{
+		{"athena_double_text", `(d) AS list_transform([printf('%.15e', d)], p -> regexp_replace(regexp_extract(p, '^(-?[0-9]\.[0-9]*?)0*e', 1), '\.$', '.0') || 'E' || CAST(CAST(regexp_extract(p, 'e([-+][0-9]+)$', 1) AS INTEGER) AS VARCHAR))[1]`},
+		{"athena_json_varchar", body(`error('Cannot cast JSON ' || lower(json_type(v)) || ' to varchar: ' || CAST(v AS VARCHAR))`)},
+		{"athena_try_json_varchar", body(`NULL`)},
+	}
+}
+
 // jsonPath returns argument i as a JSON path in DuckDB's syntax: a string
 // literal is converted now; anything else is passed as it is.
 func (c *call) jsonPath(i int) string {

@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -80,7 +81,17 @@ func macroStatements() []string {
 		seen[r.to] = true
 		out = append(out, "CREATE OR REPLACE MACRO "+r.to+r.macro)
 	}
+	for _, m := range helperMacros() {
+		out = append(out, "CREATE OR REPLACE MACRO "+m[0]+m[1])
+	}
 	return out
+}
+
+// helperMacros are the macros that the translation pass over the tree
+// (translateTree) calls, in the order they must be created: types and
+// semantics that are not one Athena function each.
+func helperMacros() [][2]string {
+	return slices.Concat(ipMacros(), jsonMacros())
 }
 
 // macro is a rule that renames the call to trailsql's athena_<name> macro.

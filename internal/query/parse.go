@@ -31,13 +31,16 @@ type parsed struct {
 //     trailsql's helper columns (_raw, _object, eventtimestamp, ...) stay
 //     out of it (see expandStars);
 //   - ORDER BY names that are output aliases are resolved to them, as
-//     Trino does (see orderByAliases).
+//     Trino does (see orderByAliases);
+//   - Athena's types and semantics that depend on the tree's shape are
+//     rewritten (IPADDRESS, CIDR contains, CAST(json AS VARCHAR),
+//     zip_with, unknown types; see translateTree).
 //
 // A syntax error is a *sqltree.Error, with the line and column and the
 // source line (Context); a statement that is not a query is a
 // *RefusedError or an *UnsupportedError that says what to do instead.
 func parseSQL(sql string) (*parsed, error) {
-	stmt, err := sqltree.Parse(sql)
+	stmt, err := parseLake(sql) // sqltree.Parse, with CloudTrail Lake's FROM <event data store>
 	if err != nil {
 		return nil, parseError(sql, err)
 	}
@@ -45,6 +48,9 @@ func parseSQL(sql string) (*parsed, error) {
 	if q := queryOf(stmt); q != nil {
 		expandStars(q)
 		orderByAliases(q)
+	}
+	if err := translateTree(sql, stmt); err != nil {
+		return nil, err
 	}
 	p := &parsed{text: sqltree.Format(stmt)}
 	if q, ok := stmt.(*sqltree.Query); ok {
@@ -147,6 +153,9 @@ func isLakeTable(name string) bool {
 	n := strings.ToLower(name)
 	if n == "cloudtrail" || n == "cloudtrail_logs" {
 		return true
+	}
+	if n == lakeView {
+		return false // CloudTrail Lake's schema: its * is its own columns
 	}
 	id, ok := strings.CutPrefix(n, "cloudtrail_")
 	return ok && viewNamePattern.MatchString(id)

@@ -1,0 +1,316 @@
+package query
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/trailsql/trailsql/internal/sqltree"
+)
+
+// translateTree rewrites, on the syntax tree, the Athena constructs whose
+// meaning depends on the shape around them and that the token translator
+// (translateText) cannot see:
+//
+//   - CAST(x AS IPADDRESS), CAST(x AS IPPREFIX), their TRY_CASTs and the
+//     literals IPADDRESS '...' and IPPREFIX '...' become trailsql's IP
+//     macros (func_ip.go), which parse and print addresses as Athena does;
+//   - contains(cidr, ip) on an IPADDRESS becomes a CIDR test; contains of
+//     a string literal and anything else, which DuckDB would read as a
+//     substring test, is refused;
+//   - CAST(json AS VARCHAR) of a JSON value (json_extract, json_parse,
+//     CAST(... AS JSON)) unquotes a JSON string, gives the text of a
+//     number or boolean and fails on an array or object, as Trino does
+//     (DuckDB would keep the quotes);
+//   - zip_with(a, b, (x, y) -> e) becomes a list_transform over list_zip;
+//   - a type that neither Athena nor DuckDB knows is an error that names
+//     Athena's close matches.
+//
+// src is the statement's text, for the line and column of errors.
+func translateTree(src string, stmt sqltree.Statement) error {
+	var err error
+	fail := func(e error) {
+		if err == nil {
+			err = e
+		}
+	}
+	sqltree.Walk(stmt, func(n sqltree.Node) bool {
+		if t, ok := n.(*sqltree.Type); ok {
+			if e := checkType(src, t); e != nil {
+				fail(e)
+			}
+		}
+		if l, ok := n.(*sqltree.TypedLit); ok {
+			if e := checkTypeName(src, l.Pos, l.Type); e != nil {
+				fail(e)
+			}
+		}
+		return err == nil
+	})
+	if err != nil {
+		return err
+	}
+	sqltree.Rewrite(stmt, func(n sqltree.Node) sqltree.Node {
+		switch n := n.(type) {
+		case *sqltree.Cast:
+			return rewriteCast(n)
+		case *sqltree.TypedLit:
+			switch n.Type {
+			case "IPADDRESS", "IPPREFIX":
+				return callNode(n.Pos, "athena_"+strings.ToLower(n.Type), &sqltree.StringLit{Pos: n.Pos, Value: n.Value})
+			}
+		case *sqltree.FuncCall:
+			switch funcName(n) {
+			case "contains":
+				r, e := rewriteContains(n)
+				if e != nil {
+					fail(e)
+				}
+				return r
+			case "zip_with":
+				return rewriteZipWith(n)
+			}
+		}
+		return n
+	})
+	return err
+}
+
+// callNode is the node of a call of name with args.
+func callNode(p sqltree.Pos, name string, args ...sqltree.Expr) *sqltree.FuncCall {
+	return &sqltree.FuncCall{Pos: p, Name: []*sqltree.Ident{{Pos: p, Name: name}}, Args: args}
+}
+
+// funcName is the lower-case name of a plain call (one part, no window,
+// no FILTER), or "".
+func funcName(c *sqltree.FuncCall) string {
+	if len(c.Name) != 1 || c.Over != nil || c.OverName != nil || c.Filter != nil || c.Distinct {
+		return ""
+	}
+	return strings.ToLower(c.Name[0].Name)
+}
+
+// rewriteCast rewrites the casts to IPADDRESS, IPPREFIX and, of a JSON
+// value, to VARCHAR.
+func rewriteCast(c *sqltree.Cast) sqltree.Expr {
+	try := ""
+	if c.Try {
+		try = "try_"
+	}
+	if len(c.Type.Args) == 0 {
+		switch c.Type.Name {
+		case "IPADDRESS", "IPPREFIX":
+			return callNode(c.Pos, "athena_"+try+strings.ToLower(c.Type.Name), c.X)
+		case "VARCHAR":
+			if isJSONValue(c.X) {
+				return callNode(c.Pos, "athena_"+try+"json_varchar", c.X)
+			}
+		}
+	}
+	return c
+}
+
+// isJSONValue reports whether e is of Athena's JSON type: a call of
+// json_extract, json_parse, json_array_get or a cast to JSON.
+func isJSONValue(e sqltree.Expr) bool {
+	switch e := e.(type) {
+	case *sqltree.FuncCall:
+		switch funcName(e) {
+		case "json_extract", "json_parse", "json_array_get":
+			return true
+		}
+	case *sqltree.Cast:
+		return e.Type.Name == "JSON"
+	case *sqltree.TypedLit:
+		return e.Type == "JSON"
+	}
+	return false
+}
+
+// isIPValue reports whether e is an IPADDRESS (after rewriteCast).
+func isIPValue(e sqltree.Expr) bool {
+	c, ok := e.(*sqltree.FuncCall)
+	if !ok {
+		return false
+	}
+	switch funcName(c) {
+	case "athena_ipaddress", "athena_try_ipaddress":
+		return true
+	}
+	return false
+}
+
+// rewriteContains turns contains(cidr, ip) into a CIDR test when ip is an
+// IPADDRESS or cidr an IPPREFIX. contains(array, x) stays (DuckDB's
+// contains on a list is Athena's); contains of a string literal and
+// anything else would be DuckDB's substring test, which Athena does not
+// have, and is refused.
+func rewriteContains(c *sqltree.FuncCall) (sqltree.Expr, error) {
+	if len(c.Args) != 2 {
+		return c, nil
+	}
+	first, isCall := c.Args[0].(*sqltree.FuncCall)
+	prefix := isCall && (funcName(first) == "athena_ipprefix" || funcName(first) == "athena_try_ipprefix")
+	if isIPValue(c.Args[1]) || prefix {
+		return callNode(c.Pos, "athena_ip_contains", c.Args[0], c.Args[1]), nil
+	}
+	if _, ok := c.Args[0].(*sqltree.StringLit); ok {
+		return c, &UnsupportedError{Construct: "contains() of a string", Instead: "Athena's contains takes an array, or a CIDR and an IP address: write contains('10.0.0.0/8', CAST(ip AS IPADDRESS)), or strpos(s, t) > 0 for a substring"}
+	}
+	return c, nil
+}
+
+// rewriteZipWith turns zip_with(a, b, (x, y) -> e) into
+// list_transform(list_zip(a, b), z -> e[x := z[1], y := z[2]]): list_zip
+// pads the shorter list with NULLs, as zip_with does.
+func rewriteZipWith(c *sqltree.FuncCall) sqltree.Expr {
+	if len(c.Args) != 3 {
+		return c
+	}
+	l, ok := c.Args[2].(*sqltree.Lambda)
+	if !ok || len(l.Params) != 2 {
+		return c
+	}
+	z := "zip_with_pair"
+	field := func(p sqltree.Pos, i int) sqltree.Expr {
+		return callNode(p, "struct_extract", &sqltree.Ident{Pos: p, Name: z}, &sqltree.NumberLit{Pos: p, Text: fmt.Sprint(i)})
+	}
+	params := map[string]int{strings.ToLower(l.Params[0].Name): 1, strings.ToLower(l.Params[1].Name): 2}
+	body := substituteParams(l.Body, params, field)
+	return callNode(c.Pos, "list_transform",
+		callNode(c.Pos, "list_zip", c.Args[0], c.Args[1]),
+		&sqltree.Lambda{Pos: l.Pos, Params: []*sqltree.Ident{{Pos: l.Pos, Name: z}}, Body: body})
+}
+
+// substituteParams replaces the names in e that are lambda parameters
+// (params, lower case, to their position) by repl, except where a nested
+// lambda binds the same name.
+func substituteParams(e sqltree.Expr, params map[string]int, repl func(sqltree.Pos, int) sqltree.Expr) sqltree.Expr {
+	keep := map[*sqltree.Ident]bool{}
+	sqltree.Walk(e, func(n sqltree.Node) bool {
+		if l, ok := n.(*sqltree.Lambda); ok {
+			for _, p := range l.Params {
+				if _, ok := params[strings.ToLower(p.Name)]; ok {
+					sqltree.Walk(l.Body, func(m sqltree.Node) bool {
+						if id, ok := m.(*sqltree.Ident); ok {
+							keep[id] = true
+						}
+						return true
+					})
+				}
+			}
+		}
+		return true
+	})
+	return sqltree.Rewrite(e, func(n sqltree.Node) sqltree.Node {
+		id, ok := n.(*sqltree.Ident)
+		if !ok || keep[id] || id.Quoted {
+			return n
+		}
+		if i, ok := params[strings.ToLower(id.Name)]; ok {
+			return repl(id.Pos, i)
+		}
+		return n
+	}).(sqltree.Expr)
+}
+
+// athenaTypes are the type names of Athena (Trino) that a query may
+// write; duckdbTypes are DuckDB's, accepted as well (trailsql runs
+// DuckDB's types and functions that Athena lacks, as an extension).
+var (
+	athenaTypes = []string{"BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "REAL", "DOUBLE", "DECIMAL",
+		"VARCHAR", "CHAR", "VARBINARY", "JSON", "DATE", "TIME", "TIMESTAMP", "INTERVAL YEAR TO MONTH", "INTERVAL DAY TO SECOND",
+		"ARRAY", "MAP", "ROW", "IPADDRESS", "IPPREFIX", "UUID"}
+	duckdbTypes = []string{"INT8", "LONG", "BIT", "BITSTRING", "BLOB", "BYTEA", "BINARY", "BOOL", "LOGICAL", "NUMERIC",
+		"FLOAT8", "FLOAT", "FLOAT4", "HUGEINT", "INT4", "SIGNED", "INTERVAL", "INT2", "SHORT", "TIMESTAMPTZ", "DATETIME",
+		"INT1", "UBIGINT", "UHUGEINT", "UINTEGER", "USMALLINT", "UTINYINT", "BPCHAR", "TEXT", "STRING", "LIST", "STRUCT",
+		"UNION", "TIMETZ", "VARINT", "BIGNUM", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMP_US"}
+	knownTypes = func() map[string]bool {
+		m := map[string]bool{}
+		for _, t := range athenaTypes {
+			m[t] = true
+		}
+		for _, t := range duckdbTypes {
+			m[t] = true
+		}
+		return m
+	}()
+)
+
+// checkType reports a type name that neither Athena nor DuckDB knows.
+func checkType(src string, t *sqltree.Type) error {
+	return checkTypeName(src, t.Pos, t.Name)
+}
+
+func checkTypeName(src string, p sqltree.Pos, name string) error {
+	if knownTypes[name] {
+		return nil
+	}
+	line, col := sqltree.LineColumn(src, p)
+	return &UnknownError{Kind: "type", Name: strings.ToLower(name), Line: line, Column: col, Close: closeNames(strings.ToUpper(name), athenaTypes)}
+}
+
+// UnknownError is a function or type that neither Athena nor DuckDB
+// knows, with the close matches among Athena's names.
+type UnknownError struct {
+	Kind         string // "type" or "function"
+	Name         string
+	Line, Column int // 0 when not known
+	Close        []string
+}
+
+func (e *UnknownError) Error() string {
+	s := "query: unknown " + e.Kind + " " + e.Name
+	if e.Line > 0 {
+		s += fmt.Sprintf(" at line %d, column %d", e.Line, e.Column)
+	}
+	if len(e.Close) > 0 {
+		s += " (close matches: " + strings.Join(e.Close, ", ") + ")"
+	}
+	return s
+}
+
+// closeNames returns up to three of names closest to name by edit
+// distance (at most a third of the name's length, and at least 2), or
+// those that start with the same three letters.
+func closeNames(name string, names []string) []string {
+	type cand struct {
+		n string
+		d int
+	}
+	var cs []cand
+	limit := max(2, len(name)/3)
+	for _, n := range names {
+		d := editDistance(strings.ToLower(name), strings.ToLower(n))
+		if d <= limit || len(name) >= 3 && strings.HasPrefix(strings.ToLower(n), strings.ToLower(name[:3])) {
+			cs = append(cs, cand{n, d})
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	var out []string
+	for i := 0; i < len(cs) && i < 3; i++ {
+		out = append(out, strings.ToLower(cs[i].n))
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
