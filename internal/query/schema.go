@@ -42,41 +42,16 @@ func (c column) sqlType() string {
 // cloudtrail view shows them (after the data columns).
 var partitionColumns = []string{"account", "region", "year", "month", "day"}
 
-// recordNames maps lake names to CloudTrail's key names where they differ
-// only in case; a path (parent.name) wins over a plain name.
-var recordNames = map[string]string{
-	"eventversion": "eventVersion", "useridentity": "userIdentity", "eventtime": "eventTime",
-	"eventsource": "eventSource", "eventname": "eventName", "awsregion": "awsRegion",
-	"sourceipaddress": "sourceIPAddress", "useragent": "userAgent", "errorcode": "errorCode",
-	"errormessage": "errorMessage", "requestparameters": "requestParameters",
-	"responseelements": "responseElements", "additionaleventdata": "additionalEventData",
-	"requestid": "requestID", "eventid": "eventID", "readonly": "readOnly", "resources": "resources",
-	"eventtype": "eventType", "apiversion": "apiVersion", "managementevent": "managementEvent",
-	"recipientaccountid": "recipientAccountId", "serviceeventdetails": "serviceEventDetails",
-	"sharedeventid": "sharedEventID", "vpcendpointid": "vpcEndpointId",
-	"vpcendpointaccountid": "vpcEndpointAccountId", "eventcategory": "eventCategory",
-	"addendum": "addendum", "sessioncredentialfromconsole": "sessionCredentialFromConsole",
-	"edgedevicedetails": "edgeDeviceDetails", "tlsdetails": "tlsDetails", "insightdetails": "insightDetails",
-	"type": "type", "principalid": "principalId", "arn": "arn", "accountid": "accountId",
-	"invokedby": "invokedBy", "accesskeyid": "accessKeyId", "username": "userName",
-	"onbehalfof": "onBehalfOf", "userid": "userId", "identitystorearn": "identityStoreArn",
-	"sessioncontext": "sessionContext", "attributes": "attributes", "mfaauthenticated": "mfaAuthenticated",
-	"creationdate": "creationDate", "sessionissuer": "sessionIssuer", "ec2roledelivery": "ec2RoleDelivery",
-	"webidfederationdata": "webIdFederationData", "federatedprovider": "federatedProvider",
-	"sourceidentity": "sourceIdentity", "credentialid": "credentialId", "identityprovider": "identityProvider",
-	"reason": "reason", "updatedfields": "updatedFields", "originalrequestid": "originalRequestID",
-	"originaleventid": "originalEventID", "tlsversion": "tlsVersion", "ciphersuite": "cipherSuite",
-	"clientprovidedhostheader": "clientProvidedHostHeader",
-	"resources.arn":            "ARN",
-}
-
 // lakeSchema returns the columns of the lake's Parquet files, read from
 // the cloudtrail.Event struct that writes them.
 func lakeSchema() []column {
-	return structColumns(reflect.TypeOf(cloudtrail.Event{}), "")
+	return structColumns(reflect.TypeOf(cloudtrail.Event{}), nil)
 }
 
-func structColumns(t reflect.Type, parent string) []column {
+// structColumns returns the columns of struct type t, found at path (lake
+// names) in the record; each column's record name is the key the record
+// model maps it to (cloudtrail.RecordKey).
+func structColumns(t reflect.Type, path []string) []column {
 	var out []column
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -86,12 +61,11 @@ func structColumns(t reflect.Type, parent string) []column {
 		}
 		opts := strings.Split(tag, ",")
 		c := column{name: opts[0]}
-		c.record = recordNames[parent+"."+c.name]
-		if c.record == "" {
-			c.record = recordNames[c.name]
-		}
-		if c.record == "" {
-			c.record = c.name
+		at := append(path[:len(path):len(path)], c.name)
+		if key, ok := cloudtrail.RecordKey(at...); ok {
+			c.record = key
+		} else {
+			c.record = c.name // a helper column
 		}
 		ft := f.Type
 		if ft.Kind() == reflect.Pointer {
@@ -100,9 +74,9 @@ func structColumns(t reflect.Type, parent string) []column {
 		switch {
 		case ft.Kind() == reflect.Slice:
 			c.list = true
-			c.fields = structColumns(ft.Elem(), c.name)
+			c.fields = structColumns(ft.Elem(), at)
 		case ft.Kind() == reflect.Struct:
-			c.fields = structColumns(ft, c.name)
+			c.fields = structColumns(ft, at)
 		case ft.Kind() == reflect.String:
 			c.typ = "VARCHAR"
 		case ft.Kind() == reflect.Int64 && strings.Contains(tag, "timestamp("):
