@@ -361,7 +361,7 @@ func isMissingFile(err error) bool {
 
 // run translates, checks and runs one parsed query on c.
 func (e *Engine) run(ctx context.Context, c *sql.Conn, p *parsed, args []any, topts TranslateOptions) (*Result, error) {
-	text, err := translateText(p.text, topts)
+	text, marks, err := translateMarked(p.text, topts) // marks: where the lake tables are, for pruneQuery
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +376,7 @@ func (e *Engine) run(ctx context.Context, c *sql.Conn, p *parsed, args []any, to
 			err = c.QueryRowContext(ctx, q).Scan(&n, &v)
 			return n, v, err
 		}
-		pruned, lists = pruneQuery(ctx, text, pruner{st: st, probe: probe, batch: e.topBatch})
+		pruned, lists = pruneQuery(ctx, marks, pruner{st: st, probe: probe, batch: e.topBatch, keepEventTime: topts.KeepEventTime})
 	}
 	ran := ""
 	err = c.Raw(func(dc any) error {

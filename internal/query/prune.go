@@ -6,50 +6,75 @@ import (
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
 	"github.com/trailsql/trailsql/internal/needle"
+	"github.com/trailsql/trailsql/internal/sqltree"
 )
 
 // File pruning: before a query runs, each lake table it reads on its own
-// (FROM cloudtrail [alias] WHERE ...) is replaced by a scan of only the
-// files that can hold rows its WHERE clause keeps, judged from the
-// conjuncts that the partition folders and the token index (package
-// needle) answer exactly:
+// (FROM cloudtrail [alias] [WHERE ...], the SELECT's only FROM item) is
+// replaced by a scan of only the files that can hold rows its WHERE clause
+// keeps. The decision comes from the syntax tree (prune_tree.go): the
+// WHERE clause is read as an AND/OR/NOT tree (a pred) whose leaves are
 //
-//	account|region|year|month|day = 'v' / IN ('v', ...)
-//	col = 'v', 'v' = col, col IN ('v', ...), col LIKE 'p'
-//	athena_json_extract_scalar(col, path) = 'v'
+//	partition comparisons: account, region, year, month, day, and the
+//	  partition columns of the tables AWS documents (timestamp and
+//	  date_partition, 'yyyy/MM/dd'; account_partition; region_partition)
+//	  =, <>, <, <=, >, >= a string, IN (strings), BETWEEN two strings;
+//	token probes: col = 'v', col IN ('v', ...), col LIKE 'p' and
+//	  json_extract_scalar(col, path) = 'v' for the columns needle indexes;
 //
-// for the columns that needle indexes. Anything else in the WHERE clause
-// is left to DuckDB; a WHERE clause with OR at its top level prunes
-// nothing. Pruning only ever leaves out files that cannot match, so the
-// answer is the same; it saves DuckDB from opening (and binding) every
-// file of the lake for a question about one day or one identifier.
+// and anything else (CASE, a function, a subquery, a parameter, IS NULL,
+// a column compared with a column, ...) is a leaf that is not understood.
+//
+// Why no file that holds a matching row is ever left out. A row is
+// returned only when the WHERE clause is TRUE for it; FALSE and NULL
+// (unknown: SQL's three-valued logic) both drop it. For each file, and
+// each partition p of it (the region and day that a bucket's summary
+// lists, or the one partition an older folder names), pruning computes a
+// set of truth values, a subset of {TRUE, FALSE, NULL}, that holds the
+// value of the WHERE clause on every row of the file in p:
+//
+//   - a leaf not understood: all three. This holds whatever the row.
+//   - a partition comparison: the value of the comparison on p's values,
+//     computed as SQL does (strings compare byte by byte, as DuckDB's
+//     default collation does and as Go's strings do; 'yyyy/MM/dd' text
+//     compares in date order). Every row of p has p's values, so this is
+//     the row's value. (Were a value NULL on some row where p says a
+//     string, the row's value would be NULL where pruning says TRUE or
+//     FALSE; AND, OR and NOT are monotone in the order NULL < TRUE,
+//     NULL < FALSE, so the clause would then be NULL where pruning says
+//     TRUE or FALSE: never TRUE where pruning says it is not.) When a
+//     value is not known (a bucket's file whose summary does not list its
+//     region and day), the comparison is all three, except for timestamp
+//     and date_partition, whose known year and month settle a comparison
+//     with a string they cannot begin like (see prefixCompare).
+//   - a token probe whose values none the file's index may hold: FALSE
+//     and NULL. The index has no false negatives (package needle's doc
+//     argues that each probe is implied by the condition on the raw text
+//     of the column), so a row for which the condition is TRUE puts its
+//     tokens in the index. Otherwise all three.
+//   - AND, OR: the values Kleene's tables give for any pair from the two
+//     sets; the pair of the row's own values is among them, so the
+//     row's value is in the result. OR is TRUE when either branch is: a
+//     file is kept when either branch may be TRUE, the union of the
+//     branches' files.
+//   - NOT: TRUE and FALSE swapped, NULL kept. NOT over a leaf not
+//     understood is all three again: it keeps every file.
+//
+// A file is kept when TRUE is in the set of one of its partitions. The
+// set holds the clause's value on every row of the file, so a file that
+// is left out has no row for which the clause is TRUE: no row it could
+// return. The query still runs its whole WHERE clause over the files
+// kept; pruning only decides which files are opened. A per-account view
+// cloudtrail_<account> adds account = '<account>' to its clause.
+//
+// TestPruneSameAnswers, TestPruneProperty (random AND/OR/NOT trees) and
+// FuzzPrune compare pruned and unpruned answers on the three layouts.
 
-// partitionNames are the partition columns, in the lake's order.
-var partitionNames = map[string]bool{"account": true, "region": true, "year": true, "month": true, "day": true}
-
-// condition is one conjunct of a WHERE clause that pruning understands.
+// condition is one leaf of a WHERE clause that pruning understands.
 type condition struct {
 	column string   // lower-case path: a partition column or an indexed column
-	op     string   // "=", "in", "like" or "json=" (json_extract_scalar = v)
+	op     string   // "=", "in", "like", "json=" (json_extract_scalar = v); for partitions also "<>", "<", "<=", ">", ">="
 	values []string // the literal(s)
-}
-
-// tableRef is one lake table read on its own by a SELECT.
-type tableRef struct {
-	name  int    // index of the table name's token
-	view  string // the table, lower case
-	alias bool   // an alias follows the name
-	conds []condition
-	orTop bool     // the WHERE clause has OR (or CASE) at its top level: no conditions
-	top   *topSpec // the SELECT's ORDER BY eventtime ... LIMIT, if top-N pruning serves it
-}
-
-// sqlKeywords are words that end a FROM item instead of naming an alias.
-var sqlKeywords = map[string]bool{
-	"where": true, "group": true, "order": true, "limit": true, "having": true, "window": true, "qualify": true,
-	"union": true, "except": true, "intersect": true, "offset": true, "fetch": true, "join": true, "inner": true,
-	"left": true, "right": true, "full": true, "cross": true, "natural": true, "on": true, "using": true,
-	"positional": true, "asof": true, "anti": true, "semi": true, "tablesample": true, "using_sample": true, "lateral": true,
 }
 
 // clauseEnd are the words that end a WHERE clause.
@@ -68,114 +93,470 @@ func lakeTables(st *lakeState) map[string]string {
 	return out
 }
 
-// findTableRefs finds the lake tables that text reads on their own, with
-// the conditions of their WHERE clauses.
-func findTableRefs(toks []token, tables map[string]string) []tableRef {
-	var nt []int // indexes of the tokens that are not space
-	for i, t := range toks {
-		if t.kind != tokSpace {
-			nt = append(nt, i)
-		}
-	}
-	tk := func(k int) token {
-		if k < 0 || k >= len(nt) {
-			return token{kind: tokSpace}
-		}
-		return toks[nt[k]]
-	}
-	isName := func(t token) bool { return t.kind == tokIdent || t.kind == tokQIdent }
-	// A lake table's name that is also defined in the query (a CTE) is not
-	// the lake table.
-	shadowed := map[string]bool{}
-	for k := range nt {
-		t := tk(k)
-		if !isName(t) {
-			continue
-		}
-		if _, ok := tables[strings.ToLower(t.name())]; !ok {
-			continue
-		}
-		if n := tk(k + 1); n.is("(") || n.isKeyword("as") && tk(k+2).is("(") {
-			shadowed[strings.ToLower(t.name())] = true
-		}
-	}
-	var refs []tableRef
-	for k := 1; k < len(nt); k++ {
-		t := tk(k)
-		if !isName(t) || !tk(k-1).isKeyword("from") || tk(k+1).is(".") {
-			continue
-		}
-		view := strings.ToLower(t.name())
-		if _, ok := tables[view]; !ok || shadowed[view] {
-			continue
-		}
-		ref := tableRef{name: nt[k], view: view}
-		j := k + 1
-		alias := ""
-		if tk(j).isKeyword("as") && isName(tk(j+1)) {
-			alias = strings.ToLower(tk(j + 1).name())
-			j += 2
-		} else if t := tk(j); t.kind == tokQIdent || t.kind == tokIdent && !sqlKeywords[t.lower()] {
-			alias = strings.ToLower(t.name())
-			j++
-		}
-		ref.alias = alias != ""
-		next := tk(j)
-		tail, where, exact, param := len(toks), "", true, false
-		if j < len(nt) {
-			tail = nt[j]
-		}
-		switch {
-		case next.isKeyword("where"):
-			conj, orTop, end := whereClause(toks, nt[j]+1)
-			ref.conds, ref.orTop, tail = whereConditions(toks, conj, orTop, view, alias), orTop, end
-			var b strings.Builder
-			for _, w := range toks[nt[j]+1 : end] {
-				b.WriteString(w.text)
-				param = param || w.kind == tokParam
-			}
-			where = strings.TrimSpace(b.String())
-			exact = !ref.orTop && len(conj) == len(ref.conds)
-			for _, c := range ref.conds {
-				exact = exact && partitionNames[c.column] && (c.op == "=" || c.op == "in")
-			}
-		case next.kind == tokSpace || next.is(")") || next.is(";") || next.kind == tokIdent && clauseEnd[next.lower()]:
-			// No WHERE clause: only the table's own account prunes.
-		default:
-			continue // a join, a list of tables, a sample: leave it alone
-		}
-		if top := readTop(toks, nt[k-1], tail, view, alias); top != nil {
-			top.where, top.exact, top.param = where, exact, param
-			top.name = quoteIdent(t.name())
-			if ref.alias {
-				top.name = tk(j - 1).text
-			}
-			ref.top = top
-		}
-		refs = append(refs, ref)
-	}
-	return refs
-}
-
-// whereConditions reads the conditions of the conjuncts that whereClause
-// found (none when it found OR at the top level).
-func whereConditions(toks []token, ranges [][2]int, orTop bool, view, alias string) []condition {
-	if orTop {
+// probes returns, for each value of cond, what the token index must have
+// for a file to hold it; nil when the index cannot decide cond.
+func probes(cond condition) []needle.Probe {
+	kind := needle.ColumnKind(cond.column)
+	switch {
+	case kind == needle.NotIndexed:
+		return nil
+	case cond.op == "like" && kind == needle.ID:
+		return nil
+	case cond.op == "json=" && kind != needle.JSON:
 		return nil
 	}
-	var conds []condition
-	for _, r := range ranges {
-		var cur []token
-		for _, t := range toks[r[0]:r[1]] {
-			if t.kind != tokSpace {
-				cur = append(cur, t)
+	out := make([]needle.Probe, 0, len(cond.values))
+	for _, v := range cond.values {
+		var p needle.Probe
+		switch cond.op {
+		case "like":
+			p = needle.LikeProbe(v)
+		case "json=":
+			if !looksNumeric(v) { // DuckDB may render a JSON number differently
+				p = needle.EqualProbe(v)
+			}
+		default:
+			p = needle.EqualProbe(v)
+		}
+		if len(p) == 0 {
+			return nil
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func looksNumeric(v string) bool {
+	return strings.Trim(v, "0123456789.-+eE") == "" || v == "true" || v == "false" || v == "null"
+}
+
+// openSidecar opens the token index of a data file, or returns nil when
+// it has none that can be read.
+func openSidecar(f dataFile) (*needle.Sidecar, func()) {
+	sc, done, err := needle.OpenFile(f.path)
+	if err != nil {
+		return nil, nil
+	}
+	return sc, done
+}
+
+// truth is a set of SQL truth values.
+type truth uint8
+
+const (
+	isTrue  truth = 1
+	isFalse truth = 2
+	isNull  truth = 4
+	anyT          = isTrue | isFalse | isNull
+)
+
+// kleene applies the truth table f to every pair of values of a and b.
+func kleene(a, b truth, f func(x, y truth) truth) truth {
+	var out truth
+	for x := truth(1); x <= isNull; x <<= 1 {
+		for y := truth(1); y <= isNull; y <<= 1 {
+			if a&x != 0 && b&y != 0 {
+				out |= f(x, y)
 			}
 		}
-		if c, ok := parseCondition(cur, view, alias); ok {
-			conds = append(conds, c)
+	}
+	return out
+}
+
+func and3(x, y truth) truth {
+	switch {
+	case x == isFalse || y == isFalse:
+		return isFalse
+	case x == isTrue && y == isTrue:
+		return isTrue
+	}
+	return isNull
+}
+
+func or3(x, y truth) truth {
+	switch {
+	case x == isTrue || y == isTrue:
+		return isTrue
+	case x == isFalse && y == isFalse:
+		return isFalse
+	}
+	return isNull
+}
+
+func not3(a truth) truth {
+	out := a & isNull
+	if a&isTrue != 0 {
+		out |= isFalse
+	}
+	if a&isFalse != 0 {
+		out |= isTrue
+	}
+	return out
+}
+
+// partView is one partition of a file as pruning sees it: the values of
+// the partition columns, with region and day unknown when known is false.
+type partView struct {
+	p     cloudtrail.Partition
+	known bool
+}
+
+// value returns the partition column col's value in v: the whole value,
+// or (whole false) a prefix every value has.
+func (v partView) value(col string) (s string, whole bool) {
+	switch col {
+	case "account", "account_partition":
+		return v.p.Account, true
+	case "year":
+		return v.p.Year, true
+	case "month":
+		return v.p.Month, true
+	case "region", "region_partition":
+		return v.p.Region, v.known
+	case "day":
+		return v.p.Day, v.known
+	case "timestamp", "date_partition":
+		pre := v.p.Year + "/" + v.p.Month + "/"
+		if !v.known {
+			return pre, false
+		}
+		return pre + v.p.Day, true
+	}
+	return "", false
+}
+
+// compareTruth is the truth of `value op lit` for a value s (whole) or
+// any value that starts with s.
+func compareTruth(s string, whole bool, op, lit string) truth {
+	if !whole {
+		c, ok := prefixCompare(s, lit)
+		if !ok {
+			return anyT
+		}
+		s, lit = "", ""
+		switch {
+		case c < 0:
+			lit = "b"
+		case c > 0:
+			s = "b"
+		default:
+			if op == "=" || op == "<>" {
+				return anyT
+			}
+			// Equal or greater: >= is TRUE, < is FALSE, the others either.
+			switch op {
+			case ">=":
+				return isTrue | isNull
+			case "<":
+				return isFalse | isNull
+			}
+			return anyT
+		}
+		return compareTruth(s, true, op, lit) | isNull
+	}
+	var r bool
+	switch op {
+	case "=":
+		r = s == lit
+	case "<>":
+		r = s != lit
+	case "<":
+		r = s < lit
+	case "<=":
+		r = s <= lit
+	case ">":
+		r = s > lit
+	case ">=":
+		r = s >= lit
+	default:
+		return anyT
+	}
+	if r {
+		return isTrue
+	}
+	return isFalse
+}
+
+// prefixCompare compares every string that starts with pre with lit: -1
+// when all are less, 1 when all are greater, 0 when all are greater or
+// equal (lit is a prefix of pre); false when it depends on the rest.
+func prefixCompare(pre, lit string) (int, bool) {
+	if len(lit) <= len(pre) {
+		if c := strings.Compare(pre[:len(lit)], lit); c != 0 {
+			return c, true
+		}
+		return 0, true // pre starts with lit: every value is >= lit
+	}
+	if c := strings.Compare(pre, lit[:len(pre)]); c != 0 {
+		return c, true
+	}
+	return 0, false
+}
+
+// fileCheck evaluates preds on one file, opening its token index once.
+type fileCheck struct {
+	f      dataFile
+	opened bool
+	sc     *needle.Sidecar
+	done   func()
+}
+
+func (c *fileCheck) close() {
+	if c.done != nil {
+		c.done()
+	}
+}
+
+// mayHave reports whether the file's index may hold one of ps.
+func (c *fileCheck) mayHave(ps []needle.Probe) bool {
+	if !c.opened {
+		c.opened = true
+		c.sc, c.done = openSidecar(c.f)
+	}
+	if c.sc == nil {
+		return true
+	}
+	for _, p := range ps {
+		if c.sc.MayHave(p) {
+			return true
 		}
 	}
-	return conds
+	return false
+}
+
+// eval returns the truth values that n may have on the rows of partition
+// v of the file.
+func (c *fileCheck) eval(n *pred, v partView) truth {
+	switch n.kind {
+	case predAnd, predOr:
+		f := and3
+		if n.kind == predOr {
+			f = or3
+		}
+		out := c.eval(n.kids[0], v)
+		for _, k := range n.kids[1:] {
+			out = kleene(out, c.eval(k, v), f)
+		}
+		return out
+	case predNot:
+		return not3(c.eval(n.kids[0], v))
+	case predPart:
+		s, whole := v.value(n.cond.column)
+		if n.cond.op == "in" {
+			// x IN (a, b, ...) is x = a OR x = b OR ...
+			var out truth
+			for i, lit := range n.cond.values {
+				t := compareTruth(s, whole, "=", lit)
+				if i == 0 {
+					out = t
+				} else {
+					out = kleene(out, t, or3)
+				}
+			}
+			return out
+		}
+		return compareTruth(s, whole, n.cond.op, n.cond.values[0])
+	case predToken:
+		if n.probes == nil || c.mayHave(n.probes) {
+			return anyT
+		}
+		return isFalse | isNull
+	}
+	return anyT
+}
+
+// views returns the partitions of f that pruning judges: its listed
+// partitions, or its folder's with region and day unknown.
+func (f dataFile) views() []partView {
+	if f.parts == nil {
+		return []partView{{p: f.dir}}
+	}
+	out := make([]partView, len(f.parts))
+	for i, p := range f.parts {
+		out[i] = partView{p: p, known: true}
+	}
+	return out
+}
+
+// keepFile reports whether f may hold a row for which n is TRUE, returns
+// f with only the partitions that may (for the statistics), and whether
+// n is TRUE on every row of f (whole: a partition condition that the
+// folders alone decide).
+func keepFile(n *pred, f dataFile) (keep bool, narrowed dataFile, whole bool) {
+	if n == nil {
+		return true, f, true
+	}
+	c := &fileCheck{f: f}
+	defer c.close()
+	var in []cloudtrail.Partition
+	whole = true
+	for _, v := range f.views() {
+		t := c.eval(n, v)
+		if t&isTrue != 0 {
+			keep = true
+			if v.known {
+				in = append(in, v.p)
+			}
+		}
+		whole = whole && t == isTrue
+	}
+	if f.parts != nil {
+		f.parts = in
+	}
+	return keep, f, whole && keep && folderOnly(n, f)
+}
+
+// folderOnly reports whether n reads only partition columns whose values
+// come from f's folder (never NULL): all of them for a file of the older
+// layout, account, year and month for a bucket's.
+func folderOnly(n *pred, f dataFile) bool {
+	switch n.kind {
+	case predAny, predToken:
+		return false
+	case predPart:
+		if !f.bucket {
+			return true
+		}
+		switch n.cond.column {
+		case "account", "account_partition", "year", "month":
+			return true
+		}
+		return false
+	}
+	for _, k := range n.kids {
+		if !folderOnly(k, f) {
+			return false
+		}
+	}
+	return true
+}
+
+// pruner is what pruneQuery works with.
+type pruner struct {
+	st    *lakeState
+	probe prober // runs the queries that top-N pruning asks (nil: none)
+	batch int64  // the rows a first top-N probe reads (0: the default)
+	// keepEventTime: translation did not read from_iso8601_timestamp(eventtime)
+	// as eventtimestamp, so top-N does not serve it.
+	keepEventTime bool
+}
+
+// pruneQuery rewrites m's text so that each lake table it reads on its
+// own scans only the files that can match, and returns the new text
+// (without markers) and the file lists it chose (nil when it changed
+// nothing).
+func pruneQuery(ctx context.Context, m marked, p pruner) (string, [][]dataFile) {
+	st := p.st
+	toks, err := lex(m.text)
+	if err != nil || len(st.files) == 0 {
+		return stripMarkers(m.text), nil
+	}
+	tables := lakeTables(st)
+	next := func(i int) int {
+		for i++; i < len(toks) && toks[i].kind == tokSpace; i++ {
+		}
+		return i
+	}
+	prev := func(i int) int {
+		for i--; i >= 0 && toks[i].kind == tokSpace; i-- {
+		}
+		return i
+	}
+	repl := map[int]string{}
+	var lists [][]dataFile
+	for i, t := range toks {
+		var ref *lakeRef
+		var after int // the first token after the table's name (and marker)
+		if k, ok := markerIndex(t); ok {
+			n := prev(i)
+			if k >= len(m.refs) || n < 0 || !isName(toks[n]) || !strings.EqualFold(toks[n].name(), m.refs[k].name) {
+				return stripMarkers(m.text), nil // the marker moved: prune nothing
+			}
+			ref, after, i = m.refs[k], next(i), n
+		} else if isName(t) && !m.shadow && prev(i) >= 0 && toks[prev(i)].isKeyword("from") && !toks[min(next(i), len(toks)-1)].is(".") {
+			if _, ok := tables[strings.ToLower(t.name())]; !ok {
+				continue
+			}
+			if nx := next(i); nx < len(toks) {
+				if _, ok := markerIndex(toks[nx]); ok {
+					continue // a marked table: its marker decides
+				}
+			}
+			// A table that translation wrote (the records source of
+			// logs/UNNEST): analyse its SELECT's tree.
+			ref, after = generatedRef(toks, i)
+		}
+		if ref == nil || !ref.use {
+			continue
+		}
+		acct, ok := tables[ref.view]
+		if !ok {
+			continue
+		}
+		where := ref.where
+		if acct != "" {
+			a := &pred{kind: predPart, cond: condition{column: "account", op: "=", values: []string{acct}}}
+			if where == nil {
+				where = a
+			} else {
+				where = &pred{kind: predAnd, kids: []*pred{a, where}}
+			}
+		}
+		keep, exact := st.files, true
+		if where != nil {
+			keep = nil
+			for _, f := range st.files {
+				if ok, nf, whole := keepFile(where, f); ok {
+					keep = append(keep, nf)
+					exact = exact && whole
+				}
+			}
+		}
+		if top := ref.top; top != nil && len(keep) > 1 && !(ref.iso && p.keepEventTime) {
+			spec := *top
+			spec.exact, spec.param = exact, ref.param
+			spec.key = "eventtime"
+			if spec.stamp {
+				spec.key = "eventtimestamp"
+			}
+			spec.name = quoteIdent(ref.name)
+			if ref.alias != "" {
+				spec.name = quoteIdent(ref.alias)
+			}
+			if ref.where != nil {
+				w, ok := whereText(toks, after)
+				if !ok {
+					continue
+				}
+				spec.where = w
+			}
+			keep = topFiles(ctx, &spec, keep, &st.sums, p.probe, p.batch)
+		}
+		if len(keep) == len(st.files) {
+			continue
+		}
+		s := "(" + sourceSQL(keep) + ")"
+		if ref.alias == "" {
+			s += " AS " + quoteIdent(toks[i].name())
+		}
+		repl[i] = s
+		lists = append(lists, keep)
+	}
+	var b strings.Builder
+	for i, t := range toks {
+		if _, ok := markerIndex(t); ok {
+			continue
+		}
+		if s, ok := repl[i]; ok {
+			b.WriteString(s)
+		} else {
+			b.WriteString(t.text)
+		}
+	}
+	if len(repl) == 0 {
+		return stripMarkers(m.text), nil
+	}
+	return b.String(), lists
 }
 
 // whereClause splits the WHERE clause that starts at toks[start] into its
@@ -223,310 +604,85 @@ func whereClause(toks []token, start int) (conj [][2]int, orTop bool, end int) {
 	return conj, orTop, end
 }
 
-// parseCondition recognises one conjunct.
-func parseCondition(c []token, view, alias string) (condition, bool) {
-	col, n := columnRef(c, view, alias)
-	switch {
-	case n > 0 && n+2 == len(c) && c[n].is("=") && c[n+1].kind == tokString:
-		return condition{column: col, op: "=", values: []string{c[n+1].stringValue()}}, true
-	case n > 0 && n+2 == len(c) && c[n].isKeyword("like") && c[n+1].kind == tokString:
-		return condition{column: col, op: "like", values: []string{c[n+1].stringValue()}}, true
-	case n > 0 && n+3 <= len(c) && c[n].isKeyword("in") && c[n+1].is("(") && c[len(c)-1].is(")"):
-		var vals []string
-		for i := n + 2; i < len(c)-1; i++ {
-			switch {
-			case i%2 == n%2 && c[i].kind == tokString:
-				vals = append(vals, c[i].stringValue())
-			case i%2 != n%2 && c[i].is(","):
-			default:
-				return condition{}, false
-			}
+// whereText returns the text of the WHERE clause that follows a table
+// (and its alias) from toks[after] on, without markers.
+func whereText(toks []token, after int) (string, bool) {
+	k := after
+	for k < len(toks) && !toks[k].isKeyword("where") {
+		if toks[k].kind != tokSpace && !isName(toks[k]) {
+			return "", false
 		}
-		if len(vals) == 0 || c[len(c)-2].kind != tokString {
-			return condition{}, false
+		if k-after > 8 {
+			return "", false
 		}
-		return condition{column: col, op: "in", values: vals}, true
-	case len(c) >= 3 && c[0].kind == tokString && c[1].is("="):
-		if col, n := columnRef(c[2:], view, alias); n > 0 && n+2 == len(c) {
-			return condition{column: col, op: "=", values: []string{c[0].stringValue()}}, true
-		}
-	case len(c) >= 6 && c[0].kind == tokIdent && strings.EqualFold(c[0].text, "athena_json_extract_scalar") && c[1].is("("):
-		col, n := columnRef(c[2:], view, alias)
-		if n == 0 || !c[2+n].is(",") {
-			return condition{}, false
-		}
-		depth := 1
-		i := 3 + n
-		for ; i < len(c) && depth > 0; i++ {
-			if c[i].is("(") {
-				depth++
-			} else if c[i].is(")") {
-				depth--
-			}
-		}
-		if depth == 0 && i+2 == len(c) && c[i].is("=") && c[i+1].kind == tokString {
-			return condition{column: col, op: "json=", values: []string{c[i+1].stringValue()}}, true
-		}
+		k++
 	}
-	return condition{}, false
-}
-
-// columnRef reads a column reference (name, or name.field..., optionally
-// qualified by the table's name or alias) at the start of c, and returns
-// its lower-case path and how many tokens it took (0: none).
-func columnRef(c []token, view, alias string) (string, int) {
-	var parts []string
-	n := 0
-	for n < len(c) {
-		t := c[n]
-		if t.kind != tokIdent && t.kind != tokQIdent {
-			break
-		}
-		parts = append(parts, strings.ToLower(t.name()))
-		n++
-		if n < len(c) && c[n].is(".") {
-			n++
-			continue
-		}
-		break
+	if k >= len(toks) {
+		return "", false
 	}
-	if len(parts) == 0 || n < len(c) && (c[n].is("(") || c[n].is(".") || c[n].is("[")) || c[n-1].is(".") {
-		return "", 0
-	}
-	if len(parts) > 1 && (parts[0] == view || alias != "" && parts[0] == alias) {
-		parts = parts[1:]
-	}
-	return strings.Join(parts, "."), n
-}
-
-// probes returns, for each value of cond, what the token index must have
-// for a file to hold it; nil when the index cannot decide cond.
-func probes(cond condition) []needle.Probe {
-	kind := needle.ColumnKind(cond.column)
-	switch {
-	case kind == needle.NotIndexed:
-		return nil
-	case cond.op == "like" && kind == needle.ID:
-		return nil
-	case cond.op == "json=" && kind != needle.JSON:
-		return nil
-	}
-	out := make([]needle.Probe, 0, len(cond.values))
-	for _, v := range cond.values {
-		var p needle.Probe
-		switch cond.op {
-		case "like":
-			p = needle.LikeProbe(v)
-		case "json=":
-			if !looksNumeric(v) { // DuckDB may render a JSON number differently
-				p = needle.EqualProbe(v)
-			}
-		default:
-			p = needle.EqualProbe(v)
-		}
-		if len(p) == 0 {
-			return nil
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
-func looksNumeric(v string) bool {
-	return strings.Trim(v, "0123456789.-+eE") == "" || v == "true" || v == "false" || v == "null"
-}
-
-// filter is what pruning checks a file against: partition conditions
-// and, for each indexed condition, the probes of its values (one must
-// match).
-type filter struct {
-	parts  []condition
-	tokens [][]needle.Probe
-}
-
-func (f filter) empty() bool { return len(f.parts) == 0 && len(f.tokens) == 0 }
-
-// matches reports whether file may hold rows that every condition keeps.
-func (fl filter) matches(f dataFile) bool {
-	if !fl.partsMatch(f) {
-		return false
-	}
-	if len(fl.tokens) == 0 {
-		return true
-	}
-	sc, done := openSidecar(f)
-	if sc == nil {
-		return true
-	}
-	defer done()
-	for _, ps := range fl.tokens {
-		ok := false
-		for _, p := range ps {
-			if sc.MayHave(p) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// openSidecar opens the token index of a data file, or returns nil when
-// it has none that can be read.
-func openSidecar(f dataFile) (*needle.Sidecar, func()) {
-	sc, done, err := needle.OpenFile(f.path)
-	if err != nil {
-		return nil, nil
-	}
-	return sc, done
-}
-
-// partsMatch reports whether one of the partitions of file f satisfies
-// every partition condition: a file holds rows of its partitions only, so
-// a file none of whose partitions satisfies them all cannot hold a row
-// that does. When a bucket's file does not list its partitions, only the
-// values its folder names (account, year, month) are checked.
-func (fl filter) partsMatch(f dataFile) bool {
-	if len(fl.parts) == 0 {
-		return true
-	}
-	if f.parts == nil {
-		for _, c := range fl.parts {
-			if v, ok := partitionValue(f.dir, c.column); ok && v != "" && !contains(c.values, v) {
-				return false
-			}
-		}
-		return true
-	}
-	for _, p := range f.parts {
-		ok := true
-		for _, c := range fl.parts {
-			if v, _ := partitionValue(p, c.column); !contains(c.values, v) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
-}
-
-// narrow returns f with only the partitions that satisfy the partition
-// conditions: the ones a query can read rows of (for its statistics).
-func (fl filter) narrow(f dataFile) dataFile {
-	if len(fl.parts) == 0 || f.parts == nil {
-		return f
-	}
-	var in []cloudtrail.Partition
-	for _, p := range f.parts {
-		one := filter{parts: fl.parts}
-		if one.partsMatch(dataFile{parts: []cloudtrail.Partition{p}}) {
-			in = append(in, p)
-		}
-	}
-	f.parts = in
-	return f
-}
-
-// partitionValue returns p's value of the partition column col.
-func partitionValue(p cloudtrail.Partition, col string) (string, bool) {
-	switch col {
-	case "account":
-		return p.Account, true
-	case "region":
-		return p.Region, true
-	case "year":
-		return p.Year, true
-	case "month":
-		return p.Month, true
-	case "day":
-		return p.Day, true
-	}
-	return "", false
-}
-
-// pruner is what pruneQuery works with.
-type pruner struct {
-	st    *lakeState
-	probe prober // runs the queries that top-N pruning asks (nil: none)
-	batch int64  // the rows a first top-N probe reads (0: the default)
-}
-
-// pruneQuery rewrites text so that each lake table it reads on its own
-// scans only the files that can match, and returns the new text and the
-// file lists it chose (nil when it changed nothing).
-func pruneQuery(ctx context.Context, text string, p pruner) (string, [][]dataFile) {
-	st := p.st
-	if len(st.files) == 0 {
-		return text, nil
-	}
-	toks, err := lex(text)
-	if err != nil {
-		return text, nil
-	}
-	tables := lakeTables(st)
-	refs := findTableRefs(toks, tables)
-	if len(refs) == 0 {
-		return text, nil
-	}
-	repl := map[int]string{}
-	var lists [][]dataFile
-	for _, ref := range refs {
-		var fl filter
-		if acct := tables[ref.view]; acct != "" {
-			fl.parts = append(fl.parts, condition{column: "account", op: "=", values: []string{acct}})
-		}
-		if !ref.orTop {
-			for _, c := range ref.conds {
-				switch {
-				case partitionNames[c.column]:
-					if c.op == "=" || c.op == "in" {
-						fl.parts = append(fl.parts, c)
-					}
-				default:
-					if ps := probes(c); ps != nil {
-						fl.tokens = append(fl.tokens, ps)
-					}
-				}
-			}
-		}
-		keep := st.files
-		if !fl.empty() {
-			keep = nil
-			for _, f := range st.files {
-				if fl.matches(f) {
-					keep = append(keep, fl.narrow(f))
-				}
-			}
-		}
-		if ref.top != nil && len(keep) > 1 {
-			keep = topFiles(ctx, ref.top, keep, &st.sums, p.probe, p.batch)
-		}
-		if len(keep) == len(st.files) {
-			continue
-		}
-		s := "(" + sourceSQL(keep) + ")"
-		if !ref.alias {
-			s += " AS " + quoteIdent(toks[ref.name].name())
-		}
-		repl[ref.name] = s
-		lists = append(lists, keep)
-	}
-	if len(repl) == 0 {
-		return text, nil
-	}
+	_, _, end := whereClause(toks, k+1)
 	var b strings.Builder
-	for i, t := range toks {
-		if s, ok := repl[i]; ok {
-			b.WriteString(s)
-		} else {
+	for _, t := range toks[k+1 : end] {
+		if _, ok := markerIndex(t); !ok {
 			b.WriteString(t.text)
 		}
 	}
-	return b.String(), lists
+	return strings.TrimSpace(b.String()), true
+}
+
+// generatedRef analyses a lake table that translation wrote, at toks[i]
+// after FROM: the SELECT around it, (SELECT ... FROM table ...), is parsed
+// on its own. It returns nil when that SELECT cannot be read.
+func generatedRef(toks []token, i int) (*lakeRef, int) {
+	depth, open := 0, -1
+	for k := i - 1; k >= 0 && open < 0; k-- {
+		switch {
+		case toks[k].is(")") || toks[k].is("]"):
+			depth++
+		case toks[k].is("(") || toks[k].is("["):
+			if depth == 0 {
+				open = k
+			}
+			depth--
+		}
+	}
+	if open < 0 {
+		return nil, 0
+	}
+	depth = 0
+	end := -1
+	for k := open; k < len(toks) && end < 0; k++ {
+		switch {
+		case toks[k].is("(") || toks[k].is("["):
+			depth++
+		case toks[k].is(")") || toks[k].is("]"):
+			if depth--; depth == 0 {
+				end = k
+			}
+		}
+	}
+	if end < 0 {
+		return nil, 0
+	}
+	var b strings.Builder
+	for _, t := range toks[open+1 : end] {
+		b.WriteString(t.text)
+	}
+	q, err := sqltree.ParseQuery(b.String())
+	if err != nil {
+		return nil, 0
+	}
+	a := analysis{}
+	a.query(q, nil)
+	base := toks[open+1].off
+	for _, r := range a.refs {
+		if int(r.pos) == toks[i].off-base {
+			k := i + 1
+			for k < len(toks) && toks[k].kind == tokSpace {
+				k++
+			}
+			return r, k
+		}
+	}
+	return nil, 0
 }

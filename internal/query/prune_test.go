@@ -1,63 +1,82 @@
 package query
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/trailsql/trailsql/internal/sqltree"
 	"github.com/trailsql/trailsql/internal/trailtest/legacy"
 )
 
-func TestFindTableRefs(t *testing.T) {
-	tables := map[string]string{"cloudtrail": "", "cloudtrail_logs": "", "cloudtrail_111122223333": "111122223333"}
+// analyseSQL returns the lake tables of sql as pruning sees them.
+func analyseSQL(t testing.TB, sql string) []*lakeRef {
+	t.Helper()
+	p, err := parseSQL(sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmt, err := sqltree.Parse(p.text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := analysis{}
+	a.statement(stmt)
+	return a.refs
+}
+
+func TestPruneAnalysis(t *testing.T) {
 	for _, tc := range []struct {
 		sql  string
-		want string // per reference: view, then its conditions; "" for none
+		want string // per reference: view, then its pred; "-" for a table pruning leaves alone
 	}{
 		{"SELECT * FROM cloudtrail WHERE requestparameters LIKE '%sg-1%' AND eventtime > '2019'",
-			"cloudtrail: requestparameters like [%sg-1%]"},
+			"cloudtrail: and(requestparameters like [%sg-1%], *)"},
 		{"SELECT * FROM cloudtrail c WHERE c.useridentity.accesskeyid = 'AKIA1' AND '1.2.3.4' = sourceipaddress",
-			"cloudtrail(alias): useridentity.accesskeyid = [AKIA1]; sourceipaddress = [1.2.3.4]"},
+			"cloudtrail(c): and(useridentity.accesskeyid = [AKIA1], sourceipaddress = [1.2.3.4])"},
 		{"SELECT * FROM cloudtrail_logs AS l WHERE l.eventid IN ('a', 'b') AND year = '2019'",
-			"cloudtrail_logs(alias): eventid in [a b]; year = [2019]"},
-		{"SELECT * FROM cloudtrail WHERE athena_json_extract_scalar(requestparameters, '$.groupId') = 'sg-1' LIMIT 3",
+			"cloudtrail_logs(l): and(eventid in [a b], year = [2019])"},
+		{"SELECT * FROM cloudtrail WHERE json_extract_scalar(requestparameters, '$.groupId') = 'sg-1' LIMIT 3",
 			"cloudtrail: requestparameters json= [sg-1]"},
-		{"SELECT * FROM cloudtrail WHERE eventid = 'a' OR eventid = 'b'", "cloudtrail: OR"},
-		{"SELECT * FROM cloudtrail WHERE NOT eventid = 'a'", "cloudtrail:"},
-		{"SELECT * FROM cloudtrail WHERE CASE WHEN errorcode = 'x' AND eventid = 'a' AND 1 = 1 THEN true ELSE true END", "cloudtrail: OR"},
-		{"SELECT * FROM cloudtrail WHERE eventid = 'a' IS NOT TRUE AND (sourceipaddress = 'b')", "cloudtrail:"},
-		{"SELECT * FROM cloudtrail WHERE eventtime BETWEEN 'a' AND 'b' AND eventid = 'x'", "cloudtrail: eventid = [x]"},
-		{"SELECT * FROM cloudtrail WHERE lower(eventid) = 'x' AND eventid LIKE 'x' ESCAPE '!'", "cloudtrail:"},
-		{"SELECT * FROM cloudtrail_111122223333", "cloudtrail_111122223333:"},
-		{"SELECT * FROM cloudtrail JOIN cloudtrail_logs USING (eventid) WHERE eventid = 'x'", ""},
-		{"WITH cloudtrail AS (SELECT 1) SELECT * FROM cloudtrail WHERE eventid = 'x'", ""},
+		{"SELECT * FROM cloudtrail WHERE eventid = 'a' OR eventid = 'b'", "cloudtrail: or(eventid = [a], eventid = [b])"},
+		{"SELECT * FROM cloudtrail WHERE NOT eventid = 'a'", "cloudtrail: not(eventid = [a])"},
+		{"SELECT * FROM cloudtrail WHERE NOT (account = 'a' OR lower(eventid) = 'x')", "cloudtrail: not(or(account = [a], *))"},
+		{"SELECT * FROM cloudtrail WHERE CASE WHEN errorcode = 'x' AND eventid = 'a' THEN true ELSE true END", "cloudtrail: *"},
+		{"SELECT * FROM cloudtrail WHERE (eventid = 'a') IS NOT NULL AND (sourceipaddress = 'b')", "cloudtrail: and(*, sourceipaddress = [b])"},
+		{"SELECT * FROM cloudtrail WHERE eventtime BETWEEN 'a' AND 'b' AND eventid = 'x'", "cloudtrail: and(*, eventid = [x])"},
+		{"SELECT * FROM cloudtrail WHERE lower(eventid) = 'x' AND eventid LIKE 'x' ESCAPE '!'", "cloudtrail: and(*, *)"},
+		{"SELECT * FROM cloudtrail WHERE eventid NOT IN ('a') AND requestparameters NOT LIKE '%sg-1%'", "cloudtrail: and(not(eventid in [a]), not(requestparameters like [%sg-1%]))"},
+		{"SELECT * FROM cloudtrail WHERE timestamp BETWEEN '2019/09/01' AND '2019/09/30' AND date_partition >= '2019/09/02' AND account_partition = 'a' AND region_partition IN ('r')",
+			"cloudtrail: and(and(and(and(timestamp >= [2019/09/01], timestamp <= [2019/09/30]), date_partition >= [2019/09/02]), account_partition = [a]), region_partition in [r])"},
+		{"SELECT * FROM cloudtrail WHERE '2019/09/01' < timestamp AND year > '2018'", "cloudtrail: and(timestamp > [2019/09/01], year > [2018])"},
+		{"SELECT * FROM cloudtrail_111122223333", "cloudtrail_111122223333: none"},
+		{"SELECT * FROM cloudtrail JOIN cloudtrail_logs USING (eventid) WHERE eventid = 'x'", "cloudtrail - | cloudtrail_logs -"},
+		{"WITH cloudtrail AS (SELECT 1) SELECT * FROM cloudtrail WHERE eventid = 'x'", "cloudtrail -"},
+		{"WITH x AS (SELECT * FROM cloudtrail WHERE eventid = 'y') SELECT * FROM x WHERE eventid = 'x'", "cloudtrail: eventid = [y]"},
 		{"SELECT * FROM (SELECT * FROM cloudtrail WHERE eventid = 'x') t WHERE sourceipaddress = 'y'", "cloudtrail: eventid = [x]"},
-		{"SELECT * FROM cloudtrail WHERE eventid = 'x' UNION ALL SELECT * FROM cloudtrail_logs WHERE (eventid = 'y')",
-			"cloudtrail: eventid = [x] | cloudtrail_logs:"},
-		{"SELECT * FROM cloudtrail WHERE eventid = ? AND sourceipaddress = 'y'", "cloudtrail: sourceipaddress = [y]"},
+		{"SELECT * FROM cloudtrail WHERE eventid = 'x' UNION ALL SELECT * FROM cloudtrail_logs WHERE (eventid = 'y' OR eventid IN (SELECT eventid FROM cloudtrail c))",
+			"cloudtrail: eventid = [x] | cloudtrail_logs: or(eventid = [y], *) | cloudtrail(c): none"},
+		{"SELECT * FROM cloudtrail WHERE eventid = ? AND sourceipaddress = 'y'", "cloudtrail: and(*, sourceipaddress = [y]) param"},
+		{"SELECT * FROM cloudtrail AS t (a, b) WHERE a = 'x'", "cloudtrail(t) -"},
+		{"SELECT * FROM cloudtrail TABLESAMPLE BERNOULLI (10) WHERE eventid = 'x'", "cloudtrail -"},
 		{"SELECT * FROM other WHERE eventid = 'x'", ""},
 	} {
-		toks, err := lex(tc.sql)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var got []string
-		for _, r := range findTableRefs(toks, tables) {
+		for _, r := range analyseSQL(t, tc.sql) {
 			s := r.view
-			if r.alias {
-				s += "(alias)"
+			if r.alias != "" {
+				s += "(" + r.alias + ")"
 			}
-			s += ":"
-			if r.orTop {
-				s += " OR"
+			switch {
+			case !r.use:
+				s += " -"
+			case r.where == nil:
+				s += ": none"
+			default:
+				s += ": " + r.where.String()
 			}
-			var cs []string
-			for _, c := range r.conds {
-				cs = append(cs, fmt.Sprintf("%s %s %v", c.column, c.op, c.values))
-			}
-			if len(cs) > 0 {
-				s += " " + strings.Join(cs, "; ")
+			if r.param {
+				s += " param"
 			}
 			got = append(got, s)
 		}
@@ -132,29 +151,4 @@ func prunedAndFull(t *testing.T, layout string) (pruned, full *Engine, total int
 	full = openLake(t, dir, Options{})
 	full.noPrune = true
 	return pruned, full, len(pruned.snapshot().files)
-}
-
-// FuzzFindTableRefs checks that any query text is analysed without
-// panics, and that whatever it finds names a lake table.
-func FuzzFindTableRefs(f *testing.F) {
-	for _, s := range []string{
-		"SELECT * FROM cloudtrail WHERE requestparameters LIKE '%sg-1%' AND year = '2019'",
-		"SELECT * FROM cloudtrail_logs l WHERE l.eventid IN ('a', 'b') AND athena_json_extract_scalar(requestparameters, '$.x') = 'y'",
-		"SELECT * FROM cloudtrail WHERE CASE WHEN a AND b THEN c END AND x BETWEEN 1 AND 2",
-		"SELECT * FROM (SELECT * FROM cloudtrail WHERE (eventid = 'x')) WHERE",
-	} {
-		f.Add(s)
-	}
-	tables := map[string]string{"cloudtrail": "", "cloudtrail_logs": ""}
-	f.Fuzz(func(t *testing.T, sql string) {
-		toks, err := lex(sql)
-		if err != nil {
-			return
-		}
-		for _, r := range findTableRefs(toks, tables) {
-			if _, ok := tables[r.view]; !ok || r.name < 0 || r.name >= len(toks) {
-				t.Fatalf("reference %+v is not a lake table of %q", r, sql)
-			}
-		}
-	})
 }

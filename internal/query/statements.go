@@ -129,7 +129,7 @@ func (t *translator) special(first int) (string, bool, error) {
 		if err != nil {
 			return "", true, err
 		}
-		return "SELECT column_name AS col_name, column_type AS data_type FROM (DESCRIBE " + quoteIdent(name) + ")", true, nil
+		return "SELECT column_name AS col_name, column_type AS data_type FROM (DESCRIBE " + quoteIdent(name) + ")" + partitionAliasFilter, true, nil
 	case "SHOW":
 		if len(words) < 2 {
 			return "", true, &UnsupportedError{Construct: "SHOW", Instead: "write SHOW TABLES, SHOW PARTITIONS t, SHOW COLUMNS IN t or DESCRIBE t"}
@@ -144,7 +144,7 @@ func (t *translator) special(first int) (string, bool, error) {
 			if err != nil {
 				return "", true, err
 			}
-			return "SELECT column_name AS field FROM (DESCRIBE " + quoteIdent(name) + ")", true, nil
+			return "SELECT column_name AS field FROM (DESCRIBE " + quoteIdent(name) + ")" + partitionAliasFilter, true, nil
 		case "PARTITIONS":
 			name, err := table()
 			if err != nil {

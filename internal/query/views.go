@@ -225,7 +225,7 @@ func sourceSQL(files []dataFile) string {
 		for _, p := range partitionColumns {
 			parts = append(parts, "CAST(NULL AS VARCHAR) AS "+p)
 		}
-		return "SELECT " + strings.Join(parts, ", ") + " LIMIT 0"
+		return "SELECT *, " + partitionAliasSQL + " FROM (SELECT " + strings.Join(parts, ", ") + " LIMIT 0)"
 	}
 	var old, buckets []string
 	for _, f := range files {
@@ -240,7 +240,7 @@ func sourceSQL(files []dataFile) string {
 		for i, p := range hive {
 			types[i] = quoteString(p) + ": VARCHAR"
 		}
-		return "SELECT * EXCLUDE (" + strings.Join(partitionColumns, ", ") + "), " + strings.Join(partitionColumns, ", ") +
+		return "SELECT * EXCLUDE (" + strings.Join(partitionColumns, ", ") + "), " + strings.Join(partitionColumns, ", ") + ", " + partitionAliasSQL +
 			" FROM read_parquet([" + strings.Join(paths, ", ") + "], hive_partitioning = true, hive_types = {" + strings.Join(types, ", ") + "})"
 	}
 	var out []string
