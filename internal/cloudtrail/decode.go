@@ -116,8 +116,9 @@ func fingerprint(e *Event, raw []byte) int64 {
 	return int64(h.Sum64())
 }
 
-// eventAlloc holds an Event and the strings its fields point to, so that
-// decoding a record makes few allocations.
+// eventAlloc holds an Event, the strings its fields point to and the first
+// struct of each common type nested in it (handed out by structAllocator and
+// listOpsOf in fields.go), so that decoding a record makes few allocations.
 type eventAlloc struct {
 	e    Event
 	slab slab
