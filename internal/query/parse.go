@@ -40,7 +40,7 @@ type parsed struct {
 // source line (Context); a statement that is not a query is a
 // *RefusedError or an *UnsupportedError that says what to do instead.
 func parseSQL(sql string) (*parsed, error) {
-	stmt, err := sqltree.Parse(sql)
+	stmt, err := parseLake(sql) // sqltree.Parse, with CloudTrail Lake's FROM <event data store>
 	if err != nil {
 		return nil, parseError(sql, err)
 	}
@@ -153,6 +153,9 @@ func isLakeTable(name string) bool {
 	n := strings.ToLower(name)
 	if n == "cloudtrail" || n == "cloudtrail_logs" {
 		return true
+	}
+	if n == lakeView {
+		return false // CloudTrail Lake's schema: its * is its own columns
 	}
 	id, ok := strings.CutPrefix(n, "cloudtrail_")
 	return ok && viewNamePattern.MatchString(id)

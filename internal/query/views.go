@@ -112,8 +112,8 @@ func accountViews(files []dataFile) (map[string]string, map[string]string) {
 			continue
 		}
 		name := "cloudtrail_" + strings.ToLower(a)
-		if name == "cloudtrail_logs" {
-			noView[a] = "cloudtrail_logs is the name of the table of all accounts"
+		if name == "cloudtrail_logs" || name == lakeView {
+			noView[a] = name + " is the name of the table of all accounts"
 			continue
 		}
 		if !contains(byName[name], a) {
@@ -152,6 +152,7 @@ func viewStatements(st *lakeState) []string {
 		"CREATE OR REPLACE VIEW cloudtrail_logs AS SELECT * FROM cloudtrail",
 		"CREATE OR REPLACE VIEW _logs_records AS SELECT "+recordStruct(cols, nil)+" AS record, _object AS object FROM cloudtrail",
 		"CREATE OR REPLACE VIEW logs AS SELECT _object AS object, list("+recordStruct(cols, nil)+" ORDER BY eventtimestamp, eventid) AS records FROM cloudtrail GROUP BY _object",
+		"CREATE OR REPLACE VIEW "+lakeView+" AS "+lakeViewSQL(), // CloudTrail Lake's schema (lakedialect.go)
 	)
 	names := make([]string, 0, len(st.accountViews))
 	for n := range st.accountViews {
