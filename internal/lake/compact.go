@@ -149,9 +149,11 @@ func (l *Lake) Compact(b Bucket, maxSmall int) (CompactStats, error) {
 // CompactTiered is Compact for the runs that keep adding small files
 // (ingest, sync every few minutes): it merges only files of one size tier
 // (under 16k, 64k, 256k and 1M rows) when that tier has more than fanout
-// files, so that a row is rewritten about once per tier it climbs rather
-// than each time a small file arrives, and a bucket keeps at most fanout
-// files per tier besides its full files.
+// files — 4 × fanout for the two upper tiers, whose files (10 MB and more)
+// cost a query little more than one large file would — so that a row is
+// rewritten about once per tier it climbs rather than each time a small
+// file arrives. A first ingest's batches (100k events) are upper-tier
+// files, so a large first ingest writes its events once, not twice.
 func (l *Lake) CompactTiered(b Bucket, fanout int) (CompactStats, error) {
 	return l.compact(b, fanout, true)
 }
@@ -187,7 +189,11 @@ func (l *Lake) compact(b Bucket, maxSmall int, tiered bool) (CompactStats, error
 	st := CompactStats{FilesBefore: len(files), FilesAfter: len(files)}
 	for t := range 4 {
 		small := tiers[t]
-		if len(small) <= maxSmall || len(small) < 2 {
+		limit := maxSmall
+		if tiered && t >= 2 {
+			limit = 4 * maxSmall
+		}
+		if len(small) <= limit || len(small) < 2 {
 			continue
 		}
 		in := make([]input, len(small))

@@ -392,13 +392,16 @@ func TestCompactTiered(t *testing.T) {
 	for range 2 {
 		medium = append(medium, add(50))
 	}
+	for range 16 {
+		medium = append(medium, add(200)) // upper tier: merged past 16 files
+	}
 	st, err := lk.CompactTiered(b, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
 	files, _ := lk.BucketFiles(b)
-	if st.Events != 15 || len(files) != 3 {
-		t.Fatalf("tiered compaction of 5 tiny and 2 medium files: %+v, %d files; want the 15 tiny rows merged into 1 file, 3 files", st, len(files))
+	if st.Events != 15 || len(files) != 19 {
+		t.Fatalf("tiered compaction of 5 tiny, 2 medium and 16 large files: %+v, %d files; want the 15 tiny rows merged into 1 file, 19 files", st, len(files))
 	}
 	for _, m := range medium {
 		if !slices.Contains(files, m) {
@@ -410,13 +413,19 @@ func TestCompactTiered(t *testing.T) {
 			t.Errorf("tiny file %s was not merged", f)
 		}
 	}
-	// Two medium files are not more than the fan-out: nothing to do.
+	// Two medium and 16 large files are not more than their fan-outs.
 	if st, err := lk.CompactTiered(b, 4); err != nil || st.Events != 0 {
 		t.Errorf("second tiered compaction: %+v, %v", st, err)
 	}
+	// A 17th large file is.
+	add(200)
+	if st, err := lk.CompactTiered(b, 4); err != nil || st.Events != 17*200 {
+		t.Errorf("tiered compaction of 17 large files: %+v, %v; want 3400 events", st, err)
+	}
 	// Compact (not tiered) merges every small file.
-	if st, err := lk.Compact(b, 1); err != nil || st.Events != 115 {
-		t.Errorf("compaction of all small files: %+v, %v; want 115 events", st, err)
+	if st, err := lk.Compact(b, 1); err != nil || st.Events != 15+100+17*200-5*640 {
+		files, _ := lk.BucketFiles(b)
+		t.Errorf("compaction of all small files: %+v, %v (%d files)", st, err, len(files))
 	}
 }
 
