@@ -173,12 +173,11 @@ func sameLines(a, b []byte) bool {
 func TestJSONTextMapFunctionsRefused(t *testing.T) {
 	e, _, _ := openFixture(t)
 	const noRow = " FROM cloudtrail WHERE eventname = 'NoSuchEvent'"
-	runsUntilARow := "element_at, subscripts and cardinality on JSON text are compiled and fail only on a row (DuckDB: Could not convert string to INT64)"
 	for _, c := range []struct{ sql, pending string }{
-		{"SELECT element_at(requestparameters, 'bucketName')" + noRow, runsUntilARow},
-		{"SELECT element_at(serviceeventdetails, 'x')" + noRow, runsUntilARow},
-		{"SELECT requestparameters['bucketName']" + noRow, runsUntilARow},
-		{"SELECT cardinality(responseelements)" + noRow, runsUntilARow},
+		{"SELECT element_at(requestparameters, 'bucketName')" + noRow, ""},
+		{"SELECT element_at(serviceeventdetails, 'x')" + noRow, ""},
+		{"SELECT requestparameters['bucketName']" + noRow, ""},
+		{"SELECT cardinality(responseelements)" + noRow, ""},
 		{"SELECT map_keys(additionaleventdata)" + noRow, ""},
 		{"SELECT map_values(serviceeventdetails)" + noRow, ""},
 		{"SELECT requestparameters.bucketName" + noRow, ""},

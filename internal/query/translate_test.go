@@ -196,3 +196,42 @@ func FuzzTranslate(f *testing.F) {
 		}
 	})
 }
+
+// TestJSONTextColumnsTyped checks that element_at, subscripts,
+// cardinality and the map functions are refused on the lake's columns of
+// JSON text when the query is compiled, with the position and what to
+// write instead, and only there: CloudTrail Lake's view has them as maps,
+// and a WITH query, a subquery or a lambda parameter of the same name is
+// not the column.
+func TestJSONTextColumnsTyped(t *testing.T) {
+	refused := func(in, want string) {
+		t.Helper()
+		_, err := Translate(in, TranslateOptions{})
+		if _, ok := asError[*TypeError](err); !ok || !strings.Contains(err.Error(), want) {
+			t.Errorf("Translate(%q) = %v, want a type error that says %q", in, err, want)
+		}
+	}
+	accepted := func(in string) {
+		t.Helper()
+		if _, err := Translate(in, TranslateOptions{}); err != nil {
+			t.Errorf("Translate(%q) = %v, want it accepted", in, err)
+		}
+	}
+	refused("SELECT element_at(requestparameters, 'bucketName') FROM cloudtrail",
+		"line 1, column 8: element_at(requestparameters, ...): requestparameters is varchar (JSON text) in Athena's table, not a map; write json_extract_scalar(requestparameters, '$.bucketName')")
+	refused("SELECT 1 FROM cloudtrail_logs c\nWHERE c.responseElements['x'] = 'y'", "line 2, column 7: responseelements[...]")
+	refused("SELECT 1 FROM cloudtrail WHERE cardinality(additionaleventdata) > 2", "write json_size(additionaleventdata, '$')")
+	refused("SELECT map_keys(serviceeventdetails) FROM cloudtrail_111122223333", "map_keys(serviceeventdetails)")
+	refused("SELECT a.eventname FROM cloudtrail a JOIN cloudtrail b ON element_at(b.requestparameters, 'k') = a.eventname", "element_at(requestparameters, ...)")
+	refused("SELECT (SELECT element_at(requestparameters, 'k') FROM cloudtrail LIMIT 1)", "element_at")
+	refused("WITH t AS (SELECT requestparameters['k'] AS k FROM cloudtrail) SELECT * FROM t", "requestparameters[...]")
+	// CloudTrail Lake's view, where these columns are maps.
+	accepted("SELECT element_at(requestParameters, 'bucketName'), requestParameters['key'], cardinality(responseElements) FROM cloudtrail_lake_events")
+	accepted("SELECT element_at(requestParameters, 'bucketName') FROM 11111111-2222-3333-4444-555555555555")
+	// A WITH query named like the table, a subquery, a lambda parameter.
+	accepted("WITH cloudtrail AS (SELECT map(ARRAY['k'], ARRAY['v']) AS requestparameters) SELECT element_at(requestparameters, 'k') FROM cloudtrail")
+	accepted("SELECT element_at(requestparameters, 'k') FROM (SELECT map(ARRAY['k'], ARRAY['v']) AS requestparameters)")
+	accepted("SELECT transform(ARRAY[map(ARRAY['k'], ARRAY['v'])], requestparameters -> element_at(requestparameters, 'k')) FROM cloudtrail")
+	// The functions Athena users write on these columns.
+	accepted("SELECT json_extract_scalar(requestparameters, '$.bucketName'), json_size(responseelements, '$') FROM cloudtrail")
+}

@@ -50,6 +50,9 @@ func translateTree(src string, stmt sqltree.Statement) error {
 	if err != nil {
 		return err
 	}
+	if err := checkJSONText(src, stmt); err != nil {
+		return err
+	}
 	sqltree.Rewrite(stmt, func(n sqltree.Node) sqltree.Node {
 		switch n := n.(type) {
 		case *sqltree.Cast:
@@ -313,4 +316,230 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// jsonTextColumns are the lake's columns that Athena's table declares as
+// varchar holding JSON text (CloudTrail Lake's view has them as maps).
+var jsonTextColumns = map[string]bool{
+	"requestparameters": true, "responseelements": true, "additionaleventdata": true, "serviceeventdetails": true,
+}
+
+// mapFunctions are the Athena functions whose first argument is a map or
+// an array, never a varchar: on a column of JSON text they are a type
+// error in Athena.
+var mapFunctions = map[string]bool{
+	"element_at": true, "cardinality": true, "map_keys": true, "map_values": true, "map_entries": true,
+	"map_filter": true, "map_concat": true, "transform_keys": true, "transform_values": true,
+}
+
+// checkJSONText refuses, when the query is compiled, element_at, a
+// subscript, cardinality and the map functions applied to a column of
+// JSON text of a lake table (requestparameters, responseelements,
+// additionaleventdata, serviceeventdetails are varchar in Athena's table,
+// and these are type errors there). DuckDB would accept most of them and
+// fail only when a row reaches them, or read the text as a string.
+//
+// A column counts as the lake's when the SELECT that names it reads only
+// lake tables (cloudtrail, cloudtrail_logs, cloudtrail_<account>, not
+// shadowed by a WITH query) and, when qualified, the qualifier is one of
+// them; a lambda parameter of the same name is not the column. Anything
+// else (CloudTrail Lake's view, where these columns are maps; a subquery;
+// UNNEST) is left to DuckDB.
+func checkJSONText(src string, stmt sqltree.Statement) error {
+	ctes := map[string]bool{}
+	sqltree.Walk(stmt, func(n sqltree.Node) bool {
+		if c, ok := n.(*sqltree.CTE); ok {
+			ctes[strings.ToLower(c.Name.Name)] = true
+		}
+		return true
+	})
+	var err error
+	sqltree.Walk(stmt, func(n sqltree.Node) bool {
+		s, ok := n.(*sqltree.Select)
+		if !ok || err != nil {
+			return err == nil
+		}
+		lake, only := lakeBindings(s.From, ctes)
+		if len(lake) == 0 {
+			return true
+		}
+		isCol := func(e sqltree.Expr, shadow map[*sqltree.Ident]bool) (string, bool) {
+			switch e := e.(type) {
+			case *sqltree.Ident:
+				name := strings.ToLower(e.Name)
+				return name, only && jsonTextColumns[name] && !shadow[e]
+			case *sqltree.Dereference:
+				q, ok := e.X.(*sqltree.Ident)
+				name := strings.ToLower(e.Field.Name)
+				return name, ok && lake[strings.ToLower(q.Name)] && jsonTextColumns[name] && !shadow[q]
+			}
+			return "", false
+		}
+		for _, x := range selectExprs(s) {
+			shadow := lambdaShadowed(x)
+			walkScope(x, func(n sqltree.Node) {
+				if err != nil {
+					return
+				}
+				switch n := n.(type) {
+				case *sqltree.FuncCall:
+					f := funcName(n)
+					if !mapFunctions[f] || len(n.Args) == 0 {
+						return
+					}
+					if col, ok := isCol(n.Args[0], shadow); ok {
+						key := "key"
+						if len(n.Args) > 1 {
+							if k, ok := n.Args[1].(*sqltree.StringLit); ok {
+								key = k.Value
+							}
+						}
+						construct := f + "(" + col + ", ...)"
+						if len(n.Args) == 1 {
+							construct = f + "(" + col + ")"
+						}
+						err = jsonTextError(src, n.Pos, construct, col, key)
+					}
+				case *sqltree.Subscript:
+					if col, ok := isCol(n.X, shadow); ok {
+						key := "key"
+						if k, ok := n.Index.(*sqltree.StringLit); ok {
+							key = k.Value
+						}
+						err = jsonTextError(src, n.Pos, col+"[...]", col, key)
+					}
+				}
+			})
+		}
+		return err == nil
+	})
+	return err
+}
+
+// jsonTextError is the error for construct on the JSON-text column col.
+func jsonTextError(src string, p sqltree.Pos, construct, col, key string) error {
+	line, column := sqltree.LineColumn(src, p)
+	if strings.HasPrefix(construct, "cardinality(") {
+		return &TypeError{Line: line, Column: column,
+			Msg: fmt.Sprintf("%s: %s is varchar (JSON text) in Athena's table, not a map; write json_size(%s, '$') for the number of its keys", construct, col, col)}
+	}
+	return &TypeError{Line: line, Column: column,
+		Msg: fmt.Sprintf("%s: %s is varchar (JSON text) in Athena's table, not a map; write json_extract_scalar(%s, '$.%s') for a value, or json_extract(%s, '$.%s') for a JSON object or array", construct, col, col, key, col, key)}
+}
+
+// TypeError is a query that Athena refuses when it is compiled because a
+// value has the wrong type.
+type TypeError struct {
+	Line, Column int
+	Msg          string
+}
+
+func (e *TypeError) Error() string {
+	return fmt.Sprintf("query: type error at line %d, column %d: %s", e.Line, e.Column, e.Msg)
+}
+
+// lakeBindings returns the names (lower case) by which the FROM items
+// read a lake table, and whether every FROM item is one (so that an
+// unqualified column is the lake's).
+func lakeBindings(from []sqltree.Relation, ctes map[string]bool) (map[string]bool, bool) {
+	names := map[string]bool{}
+	only := len(from) > 0
+	var rel func(r sqltree.Relation)
+	rel = func(r sqltree.Relation) {
+		switch r := r.(type) {
+		case *sqltree.Table:
+			name := strings.ToLower(r.Name[len(r.Name)-1].Name)
+			if len(r.Name) != 1 || ctes[name] || !isLakeTable(name) || r.Alias != nil && len(r.Alias.Columns) > 0 {
+				only = false
+				return
+			}
+			if r.Alias != nil {
+				name = strings.ToLower(r.Alias.Name.Name)
+			}
+			names[name] = true
+		case *sqltree.Join:
+			rel(r.Left)
+			rel(r.Right)
+		case *sqltree.Sample:
+			rel(r.Rel)
+		default:
+			only = false
+		}
+	}
+	for _, r := range from {
+		rel(r)
+	}
+	return names, only
+}
+
+// selectExprs returns the expressions of a SELECT that see its FROM
+// items: the select list, the join conditions, WHERE, GROUP BY, HAVING
+// and QUALIFY.
+func selectExprs(s *sqltree.Select) []sqltree.Node {
+	var out []sqltree.Node
+	for _, it := range s.Items {
+		out = append(out, it.Expr)
+	}
+	var rel func(r sqltree.Relation)
+	rel = func(r sqltree.Relation) {
+		switch r := r.(type) {
+		case *sqltree.Join:
+			rel(r.Left)
+			rel(r.Right)
+			if r.On != nil {
+				out = append(out, r.On)
+			}
+		case *sqltree.Sample:
+			rel(r.Rel)
+		}
+	}
+	for _, r := range s.From {
+		rel(r)
+	}
+	for _, e := range []sqltree.Expr{s.Where, s.Having, s.Qualify} {
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	if s.GroupBy != nil {
+		for _, e := range s.GroupBy.Items {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// walkScope calls fn for n and the nodes under it, without entering a
+// nested query (which has FROM items of its own).
+func walkScope(n sqltree.Node, fn func(sqltree.Node)) {
+	sqltree.Walk(n, func(c sqltree.Node) bool {
+		if _, ok := c.(*sqltree.Query); ok {
+			return false
+		}
+		fn(c)
+		return true
+	})
+}
+
+// lambdaShadowed returns the names under n that are a lambda's parameter,
+// not a column.
+func lambdaShadowed(n sqltree.Node) map[*sqltree.Ident]bool {
+	shadow := map[*sqltree.Ident]bool{}
+	walkScope(n, func(c sqltree.Node) {
+		l, ok := c.(*sqltree.Lambda)
+		if !ok {
+			return
+		}
+		params := map[string]bool{}
+		for _, p := range l.Params {
+			params[strings.ToLower(p.Name)] = true
+		}
+		sqltree.Walk(l.Body, func(m sqltree.Node) bool {
+			if id, ok := m.(*sqltree.Ident); ok && params[strings.ToLower(id.Name)] {
+				shadow[id] = true
+			}
+			return true
+		})
+	})
+	return shadow
 }
