@@ -34,7 +34,10 @@ type QueryOptions struct {
 	Stats       bool
 	Timeout     time.Duration
 	MemoryLimit string
-	MaxRows     int
+	// MaxRows caps the rows shown or written; MaxRowsSet says that the
+	// flag was given (without it, csv, json and jsonl hold every row).
+	MaxRows    int
+	MaxRowsSet bool
 	// S3 reaches an s3:// lake; its Cache is the local read-only copy.
 	S3 S3Flags
 }
@@ -68,7 +71,10 @@ Only queries run: nothing outside the lake can be read or written.
 
 Output is a table on a terminal, and CSV otherwise (or what --output's
 extension says); --format chooses. CSV follows RFC 4180 (NULL is an empty
-field); json is an array of objects; jsonl one object per line.
+field); json is an array of objects; jsonl one object per line. A table
+shows the first --max-rows rows (100); csv, json and jsonl are written as
+the rows come, every row unless --max-rows is given. When the cap cuts the
+answer short, a line on standard error says so.
 
 With --lake s3://bucket/prefix (a lake written by ingest or sync with
 --lake s3://...), the query reads a local read-only copy of it, brought up
@@ -91,6 +97,7 @@ downloaded. The copy is kept in the user cache folder
 			if opts.MaxRows < 0 {
 				return usagef("--max-rows cannot be negative")
 			}
+			opts.MaxRowsSet = c.Flags().Changed("max-rows")
 			if runF != nil {
 				return runF(c.Context(), f, opts)
 			}
@@ -105,7 +112,7 @@ downloaded. The copy is kept in the user cache folder
 	fl.BoolVar(&opts.Stats, "stats", false, "print files and bytes scanned, partitions pruned, rows and time to standard error")
 	fl.DurationVar(&opts.Timeout, "timeout", query.DefaultTimeout, "stop the query after this long (0: never)")
 	fl.StringVar(&opts.MemoryLimit, "memory-limit", query.DefaultMemoryLimit, "memory the query may use")
-	fl.IntVar(&opts.MaxRows, "max-rows", 100, "rows a table shows (0: all); csv and json hold every row")
+	fl.IntVar(&opts.MaxRows, "max-rows", 100, "rows a table shows (0: all); csv, json and jsonl hold every row unless this is given")
 	opts.S3.addConnFlags(fl)
 	fl.StringVar(&opts.S3.Cache, "cache", "", "local read-only copy of an s3:// lake (default: the user cache folder's trailsql/s3/<bucket>/<prefix>)")
 	return cmd
@@ -173,7 +180,15 @@ func runQuery(ctx context.Context, f *Factory, opts *QueryOptions) error {
 	if err != nil {
 		return err
 	}
-	qopts := query.Options{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit, Now: f.Now, Conns: 1}
+	format := outputFormat(f, opts)
+	// A table shows the first rows; the other formats stream every row
+	// unless a cap is asked for. The cap is the engine's, so that the
+	// query stops there and says whether there was more.
+	maxRows := -1
+	if (format == "table" || opts.MaxRowsSet) && opts.MaxRows > 0 {
+		maxRows = opts.MaxRows
+	}
+	qopts := query.Options{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit, Now: f.Now, Conns: 1, MaxRows: maxRows}
 	if opts.Timeout == 0 {
 		qopts.Timeout = -1
 	}
@@ -189,29 +204,39 @@ func runQuery(ctx context.Context, f *Factory, opts *QueryOptions) error {
 		return err
 	}
 	defer eng.Close()
-	res, err := eng.Query(ctx, text)
+	rows, err := eng.Stream(ctx, text)
 	if err != nil {
 		return err
 	}
-	format := outputFormat(f, opts)
-	wopts := query.WriteOptions{Width: f.IO.TerminalWidth(), MaxRows: opts.MaxRows}
-	if opts.MaxRows == 0 {
-		wopts.MaxRows = -1
-	}
+	defer rows.Close()
+	wopts := query.WriteOptions{Width: f.IO.TerminalWidth(), MaxRows: -1}
+	write := func(w io.Writer) error { return query.WriteRows(w, rows, format, wopts) }
 	if opts.Output != "" {
-		if err := writeFileAtomic(opts.Output, func(w io.Writer) error { return query.Write(w, res, format, wopts) }); err != nil {
-			return err
-		}
-	} else if err := query.Write(f.IO.Out, res, format, wopts); err != nil {
+		err = writeFileAtomic(opts.Output, write)
+	} else {
+		err = write(f.IO.Out)
+	}
+	if qerr := rows.Err(); qerr != nil {
+		return qerr
+	}
+	if err != nil {
 		return err
 	}
 	if opts.Stats {
-		fmt.Fprintln(f.IO.ErrOut, res.Stats.String())
+		fmt.Fprintln(f.IO.ErrOut, rows.Stats().String())
 	}
-	if res.Truncated {
-		fmt.Fprintf(f.IO.ErrOut, "trailsql: the result was cut at %d rows; add a LIMIT or narrow the query\n", len(res.Rows))
+	if rows.Truncated() {
+		fmt.Fprintln(f.IO.ErrOut, capWarning(maxRows, opts.Output != ""))
 	}
 	return nil
+}
+
+// capWarning is the line that says a query's answer was cut at n rows.
+func capWarning(n int, toFile bool) string {
+	if toFile {
+		return fmt.Sprintf("trailsql: wrote the first %d rows; the query has more (--max-rows 0 writes all)", n)
+	}
+	return fmt.Sprintf("trailsql: showing the first %d rows; the query has more (use --max-rows N, 0 for all, or --output FILE)", n)
 }
 
 // queryLakeDir returns the folder that holds the lake named name: name

@@ -125,15 +125,60 @@ func TestQueryCommandFormats(t *testing.T) {
 		}
 	}
 
-	// A table on a terminal.
-	f, outBuf, _ := queryFactory("")
+	// A table on a terminal shows the first --max-rows rows, and says on
+	// standard error that there are more.
+	f, outBuf, errBuf := queryFactory("")
 	f.IO.SetTTY(true, false)
 	if code := Run(context.Background(), f, []string{"query", "--lake", dir, "--max-rows", "3", q}); code != ExitOK {
 		t.Fatalf("table: exit %d", code)
 	}
 	table := outBuf.String()
-	if !strings.HasPrefix(table, "eventname") || !strings.Contains(table, "(8 rows; 3 shown") {
+	if !strings.HasPrefix(table, "eventname") || strings.Count(table, "\n") != 2+3+1 || !strings.HasSuffix(table, "(more than 3 rows; the first 3 shown)\n") {
 		t.Errorf("table:\n%s", table)
+	}
+	if want := "trailsql: showing the first 3 rows; the query has more (use --max-rows N, 0 for all, or --output FILE)\n"; errBuf.String() != want {
+		t.Errorf("table: stderr %q, want %q", errBuf.String(), want)
+	}
+	// All the rows fit: no warning.
+	f, outBuf, errBuf = queryFactory("")
+	f.IO.SetTTY(true, false)
+	if code := Run(context.Background(), f, []string{"query", "--lake", dir, "--max-rows", "8", q}); code != ExitOK || errBuf.String() != "" || !strings.HasSuffix(outBuf.String(), "(8 rows)\n") {
+		t.Errorf("table of every row: exit %d, %q\n%s", code, errBuf.String(), outBuf.String())
+	}
+}
+
+// TestQueryCommandRowCap checks that csv, json and jsonl hold every row
+// unless --max-rows is given, and that a cap is always reported.
+func TestQueryCommandRowCap(t *testing.T) {
+	dir := queryTestLake(t)
+	q := "SELECT x FROM UNNEST(sequence(1, 250)) AS t(x)"
+	code, out, errOut := runQueryCmd(t, "", "query", "--lake", dir, "--format", "jsonl", q)
+	if code != ExitOK || errOut != "" || strings.Count(out, "\n") != 250 || !strings.HasSuffix(out, `{"x":250}`+"\n") {
+		t.Fatalf("jsonl: exit %d, %q, %d lines", code, errOut, strings.Count(out, "\n"))
+	}
+	code, out, errOut = runQueryCmd(t, "", "query", "--lake", dir, "--format", "csv", "--max-rows", "2", q)
+	if code != ExitOK || out != "x\r\n1\r\n2\r\n" || !strings.Contains(errOut, "showing the first 2 rows; the query has more") {
+		t.Errorf("csv --max-rows 2: exit %d, %q, %q", code, out, errOut)
+	}
+	code, out, errOut = runQueryCmd(t, "", "query", "--lake", dir, "--format", "csv", "--max-rows", "0", q)
+	if code != ExitOK || errOut != "" || strings.Count(out, "\n") != 251 {
+		t.Errorf("csv --max-rows 0: exit %d, %q", code, errOut)
+	}
+	file := filepath.Join(t.TempDir(), "out.json")
+	code, out, errOut = runQueryCmd(t, "", "query", "--lake", dir, "--output", file, "--max-rows", "100", q)
+	b, _ := os.ReadFile(file)
+	var objs []map[string]any
+	if err := json.Unmarshal(b, &objs); code != ExitOK || out != "" || err != nil || len(objs) != 100 {
+		t.Errorf("--output: exit %d, %v, %d objects", code, err, len(objs))
+	}
+	if want := "trailsql: wrote the first 100 rows; the query has more (--max-rows 0 writes all)\n"; errOut != want {
+		t.Errorf("--output: stderr %q, want %q", errOut, want)
+	}
+	// A query that fails while its rows are written leaves no file.
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	code, _, errOut = runQueryCmd(t, "", "query", "--lake", dir, "--output", bad, "SELECT CAST(x AS INTEGER) FROM UNNEST(ARRAY['1', 'x']) AS t(x)")
+	if _, err := os.Stat(bad); code == ExitOK || err == nil {
+		t.Errorf("failed query: exit %d, file %v, %s", code, err, errOut)
 	}
 }
 

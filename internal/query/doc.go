@@ -1,10 +1,13 @@
 // Package query answers SQL questions about a trailsql lake with an
 // embedded DuckDB, in the dialect CloudTrail users know from Athena.
 //
-// Open a lake with Open; Engine.Query runs one query and returns a Result
-// with its rows and scan statistics (files and bytes read, partitions
-// pruned, rows, wall time); Write prints a Result as a table, CSV, JSON or
-// JSON lines.
+// Open a lake with Open; Engine.Stream runs one query and yields its rows
+// as they are read (Rows), with Athena's column names and types (Column),
+// and its scan statistics (files and bytes read, partitions pruned, rows,
+// wall time) after the last row; Engine.Query collects them in a Result.
+// Options.MaxRows caps the rows, inside the query DuckDB runs, and
+// Truncated reports the cap. Write and WriteRows print a Result or a
+// stream as a table, CSV, JSON or JSON lines.
 //
 // The tables are views over the lake's Parquet files: cloudtrail (every
 // event, with the AWS-documented Athena columns, the Hive partition

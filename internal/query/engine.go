@@ -289,8 +289,36 @@ func (e *Engine) snapshot() *lakeState {
 
 // Query runs one query, in Athena's dialect (see Translate), with args
 // bound to its ? parameters, and returns all its rows (up to
-// Options.MaxRows) with scan statistics.
+// Options.MaxRows; Result.Truncated says when there were more) with scan
+// statistics. It collects what Stream yields.
 func (e *Engine) Query(ctx context.Context, query string, args ...any) (*Result, error) {
+	var rows [][]any
+	res, err := e.each(ctx, query, args, &sink{row: func(r []any) error {
+		rows = append(rows, r)
+		return nil
+	}})
+	if err != nil {
+		return nil, err
+	}
+	res.Rows = rows
+	return res, nil
+}
+
+// sink receives a query's answer as it is read: its columns once, before
+// the first row, then each row (a new slice, the sink's to keep). An error
+// of a sink ends the query and is returned as it is.
+type sink struct {
+	columns func([]Column) error
+	row     func([]any) error
+
+	started bool  // columns were handed over: the query cannot be run again
+	rows    int64 // rows handed over
+	err     error // the sink's error that ended the query
+}
+
+// each runs one query and hands its answer to s. It returns the Result
+// without rows: columns, Truncated, scan statistics and the SQL that ran.
+func (e *Engine) each(ctx context.Context, query string, args []any, s *sink) (*Result, error) {
 	start := time.Now()
 	// Parse before anything else: a syntax error or a statement that is
 	// not a query needs no connection.
@@ -311,32 +339,38 @@ func (e *Engine) Query(ctx context.Context, query string, args ...any) (*Result,
 	if err := e.refresh(ctx, c, false); err != nil {
 		return nil, err
 	}
+	// A query that failed before its first row was handed over can run
+	// again; one that handed rows over cannot.
+	retry := func(err error) bool { return err != nil && ctx.Err() == nil && !s.started }
 	topts := TranslateOptions{Now: e.opts.Now(), AccountViews: e.snapshot().accountViews}
-	res, err := e.run(ctx, c, p, args, topts)
-	if err != nil && ctx.Err() == nil && isMissingFile(err) {
+	res, err := e.run(ctx, c, p, args, topts, s)
+	if retry(err) && isMissingFile(err) {
 		// A compaction replaced files since the views were built.
 		if rerr := e.refresh(ctx, c, true); rerr == nil {
 			topts.AccountViews = e.snapshot().accountViews
-			res, err = e.run(ctx, c, p, args, topts)
+			res, err = e.run(ctx, c, p, args, topts, s)
 		}
 	}
-	if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "Could not find key") {
+	if retry(err) && strings.Contains(err.Error(), "Could not find key") {
 		// A record key the rewrite of logs/UNNEST did not see: build the
 		// whole record.
 		topts.FullRecords = true
-		if r2, err2 := e.run(ctx, c, p, args, topts); err2 == nil {
-			res, err = r2, nil
+		if r2, err2 := e.run(ctx, c, p, args, topts, s); err2 == nil || s.started {
+			res, err = r2, err2
 		}
 	}
-	if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "eventtimestamp") {
+	if retry(err) && strings.Contains(err.Error(), "eventtimestamp") {
 		// from_iso8601_timestamp(eventtime) on an eventtime that is not the
 		// table's column: translate it literally.
 		topts.KeepEventTime = true
-		if r2, err2 := e.run(ctx, c, p, args, topts); err2 == nil {
-			res, err = r2, nil
+		if r2, err2 := e.run(ctx, c, p, args, topts, s); err2 == nil || s.started {
+			res, err = r2, err2
 		}
 	}
 	if err != nil {
+		if s.err != nil && errors.Is(err, s.err) && ctx.Err() == nil {
+			return nil, s.err
+		}
 		return nil, e.queryError(ctx, err)
 	}
 	res.Stats.Wall = time.Since(start)
@@ -360,7 +394,7 @@ func isMissingFile(err error) bool {
 }
 
 // run translates, checks and runs one parsed query on c.
-func (e *Engine) run(ctx context.Context, c *sql.Conn, p *parsed, args []any, topts TranslateOptions) (*Result, error) {
+func (e *Engine) run(ctx context.Context, c *sql.Conn, p *parsed, args []any, topts TranslateOptions, s *sink) (*Result, error) {
 	text, marks, err := translateMarked(p.text, topts) // marks: where the lake tables are, for pruneQuery
 	if err != nil {
 		return nil, err
@@ -385,7 +419,7 @@ func (e *Engine) run(ctx context.Context, c *sql.Conn, p *parsed, args []any, to
 			return fmt.Errorf("BUG: driver connection is %T", dc)
 		}
 		var err error
-		ran, err = e.execute(ctx, conn, pruned, args, p.names, res)
+		ran, err = e.execute(ctx, conn, pruned, args, p.names, res, s)
 		return err
 	})
 	if err != nil {
@@ -399,15 +433,17 @@ func (e *Engine) run(ctx context.Context, c *sql.Conn, p *parsed, args []any, to
 			res.Stats.Partitions = -1 // no profile: cannot tell
 		}
 	}
-	res.Stats.Rows = int64(len(res.Rows))
+	res.Stats.Rows = s.rows
 	return res, nil
 }
 
-// execute prepares text on conn, checks that it is a query, and reads its
-// rows into res, naming the columns names (Athena's names, see
-// outputNames) when there are as many. It returns the SQL it ran (text,
-// or text wrapped to turn nested values into JSON).
-func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, args []any, names []string, res *Result) (string, error) {
+// execute prepares text on conn, checks that it is a query, and hands its
+// columns and rows to s as DuckDB's driver returns them, naming the
+// columns names (Athena's names, see outputNames) when there are as many.
+// It reads at most Options.MaxRows rows and sets res.Truncated when there
+// were more. It returns the SQL it ran (text, or text wrapped to turn
+// nested values into JSON and to stop DuckDB after the row cap).
+func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, args []any, names []string, res *Result, s *sink) (string, error) {
 	ran := text
 	ds, err := prepare(conn, text)
 	if err != nil {
@@ -430,6 +466,7 @@ func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, ar
 	kinds := make([]valueKind, n)
 	exprs := make([]string, n)
 	wrap := false
+	var cols []Column
 	for i := range n {
 		name, _ := ds.ColumnName(i)
 		info, err := ds.ColumnTypeInfo(i)
@@ -441,7 +478,7 @@ func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, ar
 		if len(names) == n {
 			col = names[i]
 		}
-		res.Columns = append(res.Columns, Column{Name: col, Type: typeName(info)})
+		cols = append(cols, Column{Name: col, Type: typeName(info), Athena: athenaType(info)})
 		expr, kind := columnWrap(info, i+1)
 		kinds[i] = kind
 		if expr == "" {
@@ -452,9 +489,15 @@ func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, ar
 		}
 		exprs[i] += " AS " + quoteIdent(name)
 	}
-	if wrap && typ == duckdb.STATEMENT_TYPE_SELECT {
+	maxRows := e.opts.MaxRows
+	if (wrap || maxRows > 0) && typ == duckdb.STATEMENT_TYPE_SELECT {
+		// The cap goes into the query, so that DuckDB stops producing rows
+		// after it (one more row tells that there were more).
 		ds.Close()
 		ran = "SELECT " + strings.Join(exprs, ", ") + " FROM (\n" + text + "\n) AS _q"
+		if maxRows > 0 {
+			ran += fmt.Sprintf("\nLIMIT %d", maxRows+1)
+		}
 		ds, err = prepare(conn, ran)
 		if err != nil {
 			return ran, err
@@ -480,6 +523,14 @@ func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, ar
 		return ran, err
 	}
 	defer rows.Close()
+	res.Columns = cols
+	s.started = true
+	if s.columns != nil {
+		if err := s.columns(cols); err != nil {
+			s.err = err
+			return ran, err
+		}
+	}
 	dest := make([]driver.Value, n)
 	for {
 		if err := rows.Next(dest); err != nil {
@@ -488,15 +539,24 @@ func (e *Engine) execute(ctx context.Context, conn *duckdb.Conn, text string, ar
 			}
 			return ran, err
 		}
-		if e.opts.MaxRows > 0 && len(res.Rows) >= e.opts.MaxRows {
+		if maxRows > 0 && s.rows >= int64(maxRows) {
 			res.Truncated = true
 			return ran, nil
+		}
+		if s.rows%1024 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return ran, err
+			}
 		}
 		row := make([]any, n)
 		for i, v := range dest {
 			row[i] = convertValue(v, kinds[i])
 		}
-		res.Rows = append(res.Rows, row)
+		if err := s.row(row); err != nil {
+			s.err = err
+			return ran, err
+		}
+		s.rows++
 	}
 }
 

@@ -34,33 +34,138 @@ type WriteOptions struct {
 // row, NULL as an empty field, booleans as true/false, nested values as
 // JSON), json (an array of objects, one per row, keys in column order) or
 // jsonl (one such object per line). Times are written as Athena shows them
-// (2019-09-30 12:00:00.000 UTC) in table and csv, and in RFC 3339 in
-// json and jsonl.
+// (2019-09-30 12:00:00.000 UTC) in table and csv, and in RFC 3339 (UTC)
+// in json and jsonl; NULL is null in json and jsonl.
 func Write(w io.Writer, r *Result, format string, opts WriteOptions) error {
+	rw, err := NewRowWriter(w, format, r.Columns, opts)
+	if err != nil {
+		return err
+	}
+	for _, row := range r.Rows {
+		if err := rw.Write(row); err != nil {
+			return err
+		}
+	}
+	return rw.Close(r.Truncated)
+}
+
+// WriteRows prints the rows of a stream in format, as Write does, as they
+// come: memory holds one row at a time for csv, json and jsonl, and the
+// rows a table shows (opts.MaxRows) for a table. It returns the stream's
+// error, if any; the caller closes rows.
+func WriteRows(w io.Writer, rows *Rows, format string, opts WriteOptions) error {
+	rw, err := NewRowWriter(w, format, rows.Columns(), opts)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		if err := rw.Write(rows.Row()); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rw.Close(rows.Truncated())
+}
+
+// A RowWriter prints rows in one of the Formats as they come (see Write).
+// A table keeps the rows it shows and counts the others; the other
+// formats write each row at once.
+type RowWriter struct {
+	w      *bufio.Writer
+	format string
+	cols   []Column
+	opts   WriteOptions
+	n      int // rows written (or counted)
+
+	csv  *csv.Writer
+	rec  []string
+	keys [][]byte
+	kept [][]any // table: the rows shown
+}
+
+// NewRowWriter starts writing rows of columns cols to w in format: the
+// CSV header or the JSON array's opening bracket is written (to a
+// buffer) at once.
+func NewRowWriter(w io.Writer, format string, cols []Column, opts WriteOptions) (*RowWriter, error) {
 	if opts.Width <= 0 {
 		opts.Width = 120
 	}
 	if opts.MaxRows == 0 {
 		opts.MaxRows = 100
 	}
-	bw := bufio.NewWriter(w)
-	var err error
+	rw := &RowWriter{w: bufio.NewWriter(w), format: format, cols: cols, opts: opts}
 	switch format {
-	case "table", "":
-		err = writeTable(bw, r, opts)
+	case "", "table":
+		rw.format = "table"
 	case "csv":
-		err = writeCSV(bw, r)
+		rw.csv = csv.NewWriter(rw.w)
+		rw.csv.UseCRLF = true
+		rw.rec = make([]string, len(cols))
+		for i, c := range cols {
+			rw.rec[i] = c.Name
+		}
+		if err := rw.csv.Write(rw.rec); err != nil {
+			return nil, fmt.Errorf("cannot write the result: %w", err)
+		}
 	case "json":
-		err = writeJSON(bw, r, false)
+		rw.keys = jsonKeys(cols)
+		rw.w.WriteString("[")
 	case "jsonl":
-		err = writeJSON(bw, r, true)
+		rw.keys = jsonKeys(cols)
 	default:
-		return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+		return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+	}
+	return rw, nil
+}
+
+// Write writes one row: one value per column, of the types Result.Rows
+// holds.
+func (rw *RowWriter) Write(row []any) error {
+	rw.n++
+	var err error
+	switch rw.format {
+	case "table":
+		if rw.opts.MaxRows < 0 || len(rw.kept) < rw.opts.MaxRows {
+			rw.kept = append(rw.kept, row)
+		}
+		return nil
+	case "csv":
+		for i, v := range row {
+			rw.rec[i], _ = text(v, rw.cols[i].Type)
+		}
+		err = rw.csv.Write(rw.rec)
+	case "json", "jsonl":
+		err = rw.writeJSON(row)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot write the result: %w", err)
 	}
-	if err := bw.Flush(); err != nil {
+	return nil
+}
+
+// Close ends the output (the JSON array's closing bracket, a table and
+// its note; truncated says that the rows written are not all the query
+// has) and flushes it.
+func (rw *RowWriter) Close(truncated bool) error {
+	var err error
+	switch rw.format {
+	case "table":
+		err = writeTable(rw.w, rw.cols, rw.kept, rw.n, truncated, rw.opts)
+	case "csv":
+		rw.csv.Flush()
+		err = rw.csv.Error()
+	case "json":
+		if rw.n > 0 {
+			rw.w.WriteString("\n")
+		}
+		rw.w.WriteString("]\n")
+	}
+	if err == nil {
+		err = rw.w.Flush()
+	}
+	if err != nil {
 		return fmt.Errorf("cannot write the result: %w", err)
 	}
 	return nil
@@ -120,28 +225,6 @@ func athenaTime(t time.Time, typ string) string {
 	return t.Format("2006-01-02 15:04:05.000")
 }
 
-func writeCSV(w io.Writer, r *Result) error {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	rec := make([]string, len(r.Columns))
-	for i, c := range r.Columns {
-		rec[i] = c.Name
-	}
-	if err := cw.Write(rec); err != nil {
-		return err
-	}
-	for _, row := range r.Rows {
-		for i, v := range row {
-			rec[i], _ = text(v, r.Columns[i].Type)
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
 // jsonKeys returns the column names as JSON object keys: a name that
 // repeats gets _2, _3, ... so that every key is distinct.
 func jsonKeys(cols []Column) [][]byte {
@@ -158,39 +241,30 @@ func jsonKeys(cols []Column) [][]byte {
 	return out
 }
 
-func writeJSON(w *bufio.Writer, r *Result, lines bool) error {
-	keys := jsonKeys(r.Columns)
-	if !lines {
-		w.WriteString("[")
+// writeJSON writes one row as a JSON object: on a line of its own in
+// jsonl, and after a comma and a line break in json.
+func (rw *RowWriter) writeJSON(row []any) error {
+	w := rw.w
+	if rw.format == "json" {
+		if rw.n > 1 {
+			w.WriteString(",")
+		}
+		w.WriteString("\n")
 	}
-	for n, row := range r.Rows {
-		if !lines {
-			if n > 0 {
-				w.WriteString(",")
-			}
-			w.WriteString("\n")
+	w.WriteString("{")
+	for i, v := range row {
+		if i > 0 {
+			w.WriteString(",")
 		}
-		w.WriteString("{")
-		for i, v := range row {
-			if i > 0 {
-				w.WriteString(",")
-			}
-			w.Write(keys[i])
-			w.WriteString(":")
-			if err := writeJSONValue(w, v); err != nil {
-				return fmt.Errorf("row %d, column %s: %w", n+1, r.Columns[i].Name, err)
-			}
-		}
-		w.WriteString("}")
-		if lines {
-			w.WriteString("\n")
+		w.Write(rw.keys[i])
+		w.WriteString(":")
+		if err := writeJSONValue(w, v); err != nil {
+			return fmt.Errorf("row %d, column %s: %w", rw.n, rw.cols[i].Name, err)
 		}
 	}
-	if !lines {
-		if len(r.Rows) > 0 {
-			w.WriteString("\n")
-		}
-		w.WriteString("]\n")
+	w.WriteString("}")
+	if rw.format == "jsonl" {
+		w.WriteString("\n")
 	}
 	return nil
 }
@@ -214,7 +288,7 @@ func writeJSONValue(w *bufio.Writer, v any) error {
 	case *big.Int:
 		w.WriteString(x.String())
 	case time.Time:
-		b, _ := json.Marshal(x.Format(time.RFC3339Nano))
+		b, _ := json.Marshal(x.UTC().Format(time.RFC3339Nano))
 		w.Write(b)
 	default:
 		b, err := json.Marshal(x)
@@ -226,26 +300,25 @@ func writeJSONValue(w *bufio.Writer, v any) error {
 	return nil
 }
 
-// writeTable prints aligned columns that fit opts.Width.
-func writeTable(w *bufio.Writer, r *Result, opts WriteOptions) error {
-	n := len(r.Rows)
-	if opts.MaxRows > 0 && n > opts.MaxRows {
-		n = opts.MaxRows
-	}
-	cols := len(r.Columns)
+// writeTable prints rows, the first of total rows (more than total when
+// truncated), in aligned columns that fit opts.Width, and a note saying
+// how many rows there are and how many are shown.
+func writeTable(w *bufio.Writer, columns []Column, rows [][]any, total int, truncated bool, opts WriteOptions) error {
+	n := len(rows)
+	cols := len(columns)
 	if cols == 0 {
 		_, err := w.WriteString("(no columns)\n")
 		return err
 	}
 	cells := make([][]string, n+1)
 	cells[0] = make([]string, cols)
-	for i, c := range r.Columns {
+	for i, c := range columns {
 		cells[0][i] = cleanCell(c.Name)
 	}
 	for j := 0; j < n; j++ {
 		cells[j+1] = make([]string, cols)
-		for i, v := range r.Rows[j] {
-			s, ok := text(v, r.Columns[i].Type)
+		for i, v := range rows[j] {
+			s, ok := text(v, columns[i].Type)
 			if !ok {
 				s = "NULL"
 			}
@@ -283,25 +356,21 @@ func writeTable(w *bufio.Writer, r *Result, opts WriteOptions) error {
 	for _, row := range cells[1:] {
 		line(row)
 	}
+	count := strconv.Itoa(total)
+	if truncated {
+		count = "more than " + count
+	}
 	switch {
-	case len(r.Rows) > n:
-		fmt.Fprintf(w, "(%s rows; %d shown: use --max-rows N, or --format csv or json for all)\n", rowCount(r), n)
-	case len(r.Rows) == 1:
+	case total > n:
+		fmt.Fprintf(w, "(%s rows; %d shown: use --max-rows N, or --format csv or json for all)\n", count, n)
+	case truncated:
+		fmt.Fprintf(w, "(%s rows; the first %d shown)\n", count, n)
+	case total == 1:
 		fmt.Fprintf(w, "(1 row)\n")
 	default:
-		fmt.Fprintf(w, "(%s rows)\n", rowCount(r))
-	}
-	if r.Truncated {
-		fmt.Fprintf(w, "(the query returned more rows than the engine keeps; add a LIMIT or raise the row limit)\n")
+		fmt.Fprintf(w, "(%s rows)\n", count)
 	}
 	return nil
-}
-
-func rowCount(r *Result) string {
-	if r.Truncated {
-		return fmt.Sprintf("more than %d", len(r.Rows))
-	}
-	return strconv.Itoa(len(r.Rows))
 }
 
 // cleanCell puts a cell on one line.

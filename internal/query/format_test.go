@@ -16,8 +16,8 @@ import (
 func formatResult() *Result {
 	big1, _ := new(big.Int).SetString("123456789012345678901234567890", 10)
 	return &Result{
-		Columns: []Column{{"s", "VARCHAR"}, {"n", "BIGINT"}, {"f", "DOUBLE"}, {"b", "BOOLEAN"}, {"nul", "VARCHAR"},
-			{"tz", "TIMESTAMP WITH TIME ZONE"}, {"d", "DATE"}, {"nested", "STRUCT(a INTEGER)"}, {"h", "HUGEINT"}, {"s", "VARCHAR"}},
+		Columns: []Column{{Name: "s", Type: "VARCHAR"}, {Name: "n", Type: "BIGINT"}, {Name: "f", Type: "DOUBLE"}, {Name: "b", Type: "BOOLEAN"}, {Name: "nul", Type: "VARCHAR"},
+			{Name: "tz", Type: "TIMESTAMP WITH TIME ZONE"}, {Name: "d", Type: "DATE"}, {Name: "nested", Type: "STRUCT(a INTEGER)"}, {Name: "h", Type: "HUGEINT"}, {Name: "s", Type: "VARCHAR"}},
 		Rows: [][]any{
 			{`plain`, int64(1), 2.5, true, nil, time.Date(2019, 9, 30, 10, 15, 0, 0, time.UTC), time.Date(2019, 9, 30, 0, 0, 0, 0, time.UTC),
 				json.RawMessage(`{"a":1,"z":[true,null],"é":"x"}`), big1, "dup"},
@@ -112,7 +112,7 @@ func TestWriteJSONRoundTrip(t *testing.T) {
 	check(objs)
 
 	// An empty result is an empty array, and no lines.
-	empty := &Result{Columns: []Column{{"a", "VARCHAR"}}}
+	empty := &Result{Columns: []Column{{Name: "a", Type: "VARCHAR"}}}
 	b.Reset()
 	Write(&b, empty, "json", WriteOptions{})
 	if strings.TrimSpace(b.String()) != "[]" {
@@ -126,7 +126,7 @@ func TestWriteJSONRoundTrip(t *testing.T) {
 }
 
 func TestWriteTable(t *testing.T) {
-	r := &Result{Columns: []Column{{"eventname", "VARCHAR"}, {"requestparameters", "VARCHAR"}, {"n", "BIGINT"}}}
+	r := &Result{Columns: []Column{{Name: "eventname", Type: "VARCHAR"}, {Name: "requestparameters", Type: "VARCHAR"}, {Name: "n", Type: "BIGINT"}}}
 	for i := 0; i < 30; i++ {
 		r.Rows = append(r.Rows, []any{"AuthorizeSecurityGroupIngress", `{"groupId":"sg-0ecc76ac9b16d1e14","ipPermissions":{"items":[{"ipProtocol":"tcp","fromPort":23}]}}` + "\nsecond line", int64(i)})
 	}
@@ -152,7 +152,7 @@ func TestWriteTable(t *testing.T) {
 	}
 	// Everything shown when it fits.
 	b.Reset()
-	Write(&b, &Result{Columns: []Column{{"a", "INTEGER"}}, Rows: [][]any{{int64(1)}}}, "table", WriteOptions{})
+	Write(&b, &Result{Columns: []Column{{Name: "a", Type: "INTEGER"}}, Rows: [][]any{{int64(1)}}}, "table", WriteOptions{})
 	if b.String() != "a\n-\n1\n(1 row)\n" {
 		t.Errorf("small table = %q", b.String())
 	}

@@ -22,7 +22,8 @@ type Result struct {
 	// with struct fields in their order.
 	Rows [][]any
 	// Truncated says that the query returned more than Options.MaxRows
-	// rows and only the first MaxRows are in Rows.
+	// rows and only the first MaxRows are in Rows (the rest were never
+	// produced: the cap is part of the query DuckDB runs).
 	Truncated bool
 	// Stats are the scan statistics.
 	Stats Stats
@@ -32,10 +33,17 @@ type Result struct {
 
 // Column is one column of a Result.
 type Column struct {
+	// Name is Athena's name of the column: in lower case, _col<i> for an
+	// expression without an alias.
 	Name string
 	// Type is DuckDB's name of the column's type: VARCHAR, BIGINT,
 	// TIMESTAMP WITH TIME ZONE, STRUCT(...), VARCHAR[], JSON, ...
 	Type string
+	// Athena is Athena's (Trino's) name of the type: varchar, bigint,
+	// double, boolean, timestamp, timestamp with time zone, date,
+	// array(varchar), row(name varchar, n bigint), map(varchar, bigint),
+	// json, ... (see athenaType).
+	Athena string
 }
 
 // Stats are a query's scan statistics, like Athena's "Data scanned".
@@ -143,6 +151,66 @@ func typeName(info duckdb.TypeInfo) string {
 		return s
 	}
 	return "UNKNOWN"
+}
+
+// athenaType is Athena's (Trino's) name of the type DuckDB gives a
+// column, for the type a consumer of the result declares (an API's
+// schema, a report's columns). DuckDB's integers that Trino lacks take
+// the Trino type that holds their values (HUGEINT, which sum and count
+// give over BIGINT, is bigint as in Trino); a JSON value is json; a value
+// Trino has no type for is varchar, as the result holds it as text.
+func athenaType(info duckdb.TypeInfo) string {
+	if info == nil {
+		return "unknown"
+	}
+	t := info.InternalType()
+	if a := strings.ToLower(info.Alias()); a != "" && (t == duckdb.TYPE_VARCHAR || t == duckdb.TYPE_BLOB) {
+		return a // json, and the ipaddress/ipprefix the translation defines
+	}
+	switch d := info.Details().(type) {
+	case *duckdb.DecimalDetails:
+		return fmt.Sprintf("decimal(%d,%d)", d.Width, d.Scale)
+	case *duckdb.ListDetails:
+		return "array(" + athenaType(d.Child) + ")"
+	case *duckdb.ArrayDetails:
+		return "array(" + athenaType(d.Child) + ")"
+	case *duckdb.MapDetails:
+		return "map(" + athenaType(d.Key) + ", " + athenaType(d.Value) + ")"
+	case *duckdb.StructDetails:
+		parts := make([]string, len(d.Entries))
+		for i, e := range d.Entries {
+			parts[i] = athenaField(e.Name()) + " " + athenaType(e.Info())
+		}
+		return "row(" + strings.Join(parts, ", ") + ")"
+	case *duckdb.EnumDetails:
+		return "varchar"
+	}
+	if s := athenaTypeNames[t]; s != "" {
+		return s
+	}
+	return "varchar"
+}
+
+// athenaField is a row field's name as Trino prints it in a type.
+func athenaField(s string) string {
+	if viewNamePattern.MatchString(s) && !(s[0] >= '0' && s[0] <= '9') {
+		return strings.ToLower(s)
+	}
+	return `"` + strings.ReplaceAll(strings.ToLower(s), `"`, `""`) + `"`
+}
+
+var athenaTypeNames = map[duckdb.Type]string{
+	duckdb.TYPE_BOOLEAN: "boolean", duckdb.TYPE_TINYINT: "tinyint", duckdb.TYPE_SMALLINT: "smallint",
+	duckdb.TYPE_INTEGER: "integer", duckdb.TYPE_BIGINT: "bigint", duckdb.TYPE_UTINYINT: "smallint",
+	duckdb.TYPE_USMALLINT: "integer", duckdb.TYPE_UINTEGER: "bigint", duckdb.TYPE_UBIGINT: "decimal(20,0)",
+	duckdb.TYPE_HUGEINT: "bigint", duckdb.TYPE_UHUGEINT: "decimal(38,0)", duckdb.TYPE_BIGNUM: "decimal(38,0)",
+	duckdb.TYPE_FLOAT: "real", duckdb.TYPE_DOUBLE: "double", duckdb.TYPE_VARCHAR: "varchar",
+	duckdb.TYPE_BLOB: "varbinary", duckdb.TYPE_UUID: "uuid", duckdb.TYPE_DATE: "date",
+	duckdb.TYPE_TIME: "time", duckdb.TYPE_TIME_TZ: "time with time zone",
+	duckdb.TYPE_TIMESTAMP: "timestamp", duckdb.TYPE_TIMESTAMP_S: "timestamp", duckdb.TYPE_TIMESTAMP_MS: "timestamp",
+	duckdb.TYPE_TIMESTAMP_NS: "timestamp", duckdb.TYPE_TIMESTAMP_TZ: "timestamp with time zone",
+	duckdb.TYPE_INTERVAL: "interval day to second", duckdb.TYPE_SQLNULL: "unknown",
+	duckdb.TYPE_UNION: "json", duckdb.TYPE_BIT: "varchar",
 }
 
 var basicTypeNames = map[duckdb.Type]string{
