@@ -114,7 +114,9 @@ func unsupported(name, instead string) funcRule {
 // unsupportedFuncs are Athena functions with no DuckDB counterpart here.
 func unsupportedFuncs() []funcRule {
 	return []funcRule{
-		unsupported("reduce", "write list_reduce(array, (s, x) -> ...) without the initial state and output function, or use an aggregate over UNNEST"),
+		// reduce with its two functions written as lambdas is rewritten on
+		// the tree (rewriteReduce); anything else reaches this rule.
+		unsupported("reduce", "write its functions as lambdas: reduce(array, initialState, (s, x) -> ..., s -> ...)"),
 		unsupported("map_agg", "write map(list(k), list(v)) or histogram(x)"),
 		unsupported("multimap_agg", "write map(list(DISTINCT k), ...) or array_agg"),
 		unsupported("approx_set", "write approx_distinct(x)"),

@@ -3,6 +3,8 @@ package query
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -99,3 +101,109 @@ func TestAthenaFunctions(t *testing.T) {
 		t.Errorf("case-insensitive struct fields: %s", got)
 	}
 }
+
+// TestReduce checks reduce(array, init, (s, x) -> ..., s -> ...) against
+// the fold computed in Go: sums (NULL elements make the state NULL, as in
+// Trino), a ROW state wider than the elements (Trino's average example),
+// a varchar state over numbers, an empty and a NULL array, and over the
+// lake, the lengths of each event's resource ARNs.
+func TestReduce(t *testing.T) {
+	e, evs, _ := openFixture(t)
+	one := func(expr string) string {
+		t.Helper()
+		r, err := e.Query(context.Background(), "SELECT "+expr)
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		return resultRows(r)[0][0]
+	}
+	arrays := [][]*int{{}, {ptr(5)}, {ptr(5), ptr(20), ptr(50)}, {ptr(3), nil, ptr(4)}, {ptr(-7), ptr(2), ptr(9), ptr(1)}}
+	for _, a := range arrays {
+		lit := "CAST(ARRAY[] AS ARRAY(INTEGER))"
+		if len(a) > 0 {
+			parts := make([]string, len(a))
+			for i, x := range a {
+				parts[i] = "NULL"
+				if x != nil {
+					parts[i] = fmt.Sprint(*x)
+				}
+			}
+			lit = "ARRAY[" + strings.Join(parts, ", ") + "]"
+		}
+		// Sum, then times ten: NULL once a NULL element is added.
+		sum, isNull := 0, false
+		for _, x := range a {
+			if x == nil {
+				isNull = true
+			} else {
+				sum += *x
+			}
+		}
+		want := fmt.Sprint(sum * 10)
+		if isNull {
+			want = null
+		}
+		if got := one("reduce(" + lit + ", 0, (s, x) -> s + x, s -> s * 10)"); got != want {
+			t.Errorf("reduce sum of %s = %s, want %s", lit, got, want)
+		}
+		// Average with a ROW state; NULL elements skipped by the lambda.
+		total, n := 0.0, 0
+		for _, x := range a {
+			if x != nil {
+				total += float64(*x)
+				n++
+			}
+		}
+		want = null
+		if n > 0 {
+			want = strconv.FormatFloat(total/float64(n), 'g', -1, 64)
+		}
+		got := one("reduce(" + lit + ", CAST(ROW(0.0, 0) AS ROW(sum DOUBLE, count INTEGER)), " +
+			"(s, x) -> IF(x IS NULL, s, CAST(ROW(x + s.sum, s.count + 1) AS ROW(sum DOUBLE, count INTEGER))), " +
+			"s -> IF(s.count = 0, NULL, s.sum / s.count))")
+		if got != want {
+			t.Errorf("reduce average of %s = %s, want %s", lit, got, want)
+		}
+		// A varchar state over integers; the state's name shadows nothing.
+		var b strings.Builder
+		b.WriteString("<")
+		for _, x := range a {
+			if x != nil {
+				fmt.Fprintf(&b, "%d,", *x)
+			}
+		}
+		if got, want := one("reduce("+lit+", '<', (acc, x) -> acc || coalesce(CAST(x AS VARCHAR) || ',', ''), acc -> acc)"), b.String(); got != want {
+			t.Errorf("reduce to varchar of %s = %s, want %s", lit, got, want)
+		}
+	}
+	if got := one("reduce(CAST(NULL AS ARRAY(INTEGER)), 0, (s, x) -> s + x, s -> s)"); got != null {
+		t.Errorf("reduce of a NULL array = %s, want NULL", got)
+	}
+	// Over the lake: the total length of each event's resource ARNs.
+	r := mustQuery(t, e, "SELECT eventid, reduce(resources, 0, (s, r) -> s + length(r.arn), s -> s) FROM cloudtrail")
+	want := map[string]string{}
+	for _, ev := range evs {
+		if len(ev.Resources) == 0 {
+			continue // NULL or empty resources: not compared
+		}
+		n := 0
+		for _, res := range ev.Resources {
+			n += len(res.ARN)
+		}
+		want[ev.ID] = fmt.Sprint(n)
+	}
+	seen := 0
+	for _, row := range resultRows(r) {
+		if w, ok := want[row[0]]; ok {
+			seen++
+			if row[1] != w {
+				t.Errorf("event %s: reduce over resources = %s, want %s", row[0], row[1], w)
+			}
+		}
+	}
+	if seen != len(want) || seen == 0 {
+		t.Errorf("compared %d events with resources, want %d (> 0)", seen, len(want))
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

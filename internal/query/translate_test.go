@@ -147,7 +147,7 @@ func TestTranslateRefusesAndExplains(t *testing.T) {
 	f("MSCK REPAIR TABLE cloudtrail", "not needed", unsupported)
 	f("ALTER TABLE cloudtrail ADD PARTITION (region='us-east-1')", "not needed", unsupported)
 	f("SHOW CREATE TABLE cloudtrail", "use DESCRIBE", unsupported)
-	f("select reduce(a, 0, (s, x) -> s + x, s -> s)", "list_reduce", unsupported)
+	f("select reduce(a, 0, f, g)", "reduce(array, initialState, (s, x) -> ..., s -> ...)", unsupported)
 	f("select date_format(x, fmt)", "string literal", unsupported)
 	f("select date_format(x, '%Q')", "not supported", unsupported)
 	f("select date_add('day', 1)", "takes 3 arguments", other)

@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -23,6 +24,8 @@ import (
 //     number or boolean and fails on an array or object, as Trino does
 //     (DuckDB would keep the quotes);
 //   - zip_with(a, b, (x, y) -> e) becomes a list_transform over list_zip;
+//   - reduce(a, init, (s, x) -> e, s -> o) becomes a list_reduce whose
+//     state may have another type than the elements (see rewriteReduce);
 //   - a type that neither Athena nor DuckDB knows is an error that names
 //     Athena's close matches.
 //
@@ -72,6 +75,8 @@ func translateTree(src string, stmt sqltree.Statement) error {
 				return r
 			case "zip_with":
 				return rewriteZipWith(n)
+			case "reduce":
+				return rewriteReduce(n)
 			}
 		}
 		return n
@@ -183,6 +188,81 @@ func rewriteZipWith(c *sqltree.FuncCall) sqltree.Expr {
 	return callNode(c.Pos, "list_transform",
 		callNode(c.Pos, "list_zip", c.Args[0], c.Args[1]),
 		&sqltree.Lambda{Pos: l.Pos, Params: []*sqltree.Ident{{Pos: l.Pos, Name: z}}, Body: body})
+}
+
+// rewriteReduce turns reduce(a, init, (s, x) -> e, s -> o) into a
+// list_reduce. DuckDB's list_reduce wants its state of the elements' type,
+// so it folds pairs (state, element):
+//
+//	CASE WHEN a IS NULL THEN NULL ELSE
+//	  list_extract(list_transform(list_value(struct_extract(
+//	    list_reduce(list_transform(a, reduce_elem -> row(init, reduce_elem)),
+//	      (reduce_acc, reduce_item) -> row(e[s := reduce_acc.1, x := reduce_item.2], NULL),
+//	      row(init, NULL)), 1)), s -> o), 1) END
+//
+// As in Trino, the state starts at init and is e of the state and each
+// element in order (an empty array gives o(init)), a NULL element or
+// state is passed to the lambda, and a NULL array gives NULL. The state
+// has the type of init, as in Trino (whose examples CAST init to a ROW
+// when the state is wider than the elements). Anything else (the lambdas
+// not written as lambdas) is left to the rule in unsupportedFuncs.
+func rewriteReduce(c *sqltree.FuncCall) sqltree.Expr {
+	if len(c.Args) != 4 {
+		return c
+	}
+	in, ok1 := c.Args[2].(*sqltree.Lambda)
+	out, ok2 := c.Args[3].(*sqltree.Lambda)
+	if !ok1 || !ok2 || len(in.Params) != 2 || len(out.Params) != 1 {
+		return c
+	}
+	p := c.Pos
+	id := func(name string) *sqltree.Ident { return &sqltree.Ident{Pos: p, Name: name} }
+	num := func(i int) sqltree.Expr { return &sqltree.NumberLit{Pos: p, Text: fmt.Sprint(i)} }
+	field := func(name string, i int) sqltree.Expr { return callNode(p, "struct_extract", id(name), num(i)) }
+	params := map[string]int{strings.ToLower(in.Params[0].Name): 1, strings.ToLower(in.Params[1].Name): 2}
+	body := substituteParams(in.Body, params, func(_ sqltree.Pos, i int) sqltree.Expr {
+		if i == 1 {
+			return field("reduce_acc", 1)
+		}
+		return field("reduce_item", 2)
+	})
+	pairs := callNode(p, "list_transform", c.Args[0],
+		&sqltree.Lambda{Pos: p, Params: []*sqltree.Ident{id("reduce_elem")}, Body: callNode(p, "row", c.Args[1], id("reduce_elem"))})
+	step := &sqltree.Lambda{Pos: in.Pos, Params: []*sqltree.Ident{id("reduce_acc"), id("reduce_item")},
+		Body: callNode(p, "row", body, &sqltree.NullLit{Pos: p})}
+	state := callNode(p, "struct_extract",
+		callNode(p, "list_reduce", pairs, step, callNode(p, "row", cloneExpr(c.Args[1]), &sqltree.NullLit{Pos: p})), num(1))
+	result := callNode(p, "list_extract", callNode(p, "list_transform", callNode(p, "list_value", state), out), num(1))
+	return &sqltree.Case{Pos: p,
+		Whens: []*sqltree.When{{Pos: p, Cond: &sqltree.IsNull{Pos: p, X: cloneExpr(c.Args[0])}, Result: &sqltree.NullLit{Pos: p}}},
+		Else:  result}
+}
+
+// cloneExpr returns a copy of e (printed and parsed again), so that a
+// rewrite that needs an expression twice does not share a node; the
+// copy's positions are those of e.
+func cloneExpr(e sqltree.Expr) sqltree.Expr {
+	c, err := sqltree.ParseExpr(sqltree.Format(e))
+	if err != nil {
+		return e // not expected: the printer's output parses
+	}
+	p := e.Position()
+	sqltree.Walk(c, func(n sqltree.Node) bool {
+		setPos(n, p)
+		return true
+	})
+	return c
+}
+
+// setPos sets the position of node n (every node has a Pos field).
+func setPos(n sqltree.Node, p sqltree.Pos) {
+	v := reflect.ValueOf(n)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return
+	}
+	if f := v.Elem().FieldByName("Pos"); f.IsValid() && f.CanSet() {
+		f.SetInt(int64(p))
+	}
 }
 
 // substituteParams replaces the names in e that are lambda parameters
