@@ -27,15 +27,24 @@ func arrayFuncs() []funcRule {
 		rename("sequence", "generate_series", 2, 3),
 		rename("transform", "list_transform", 2),
 		rename("filter", "list_filter", 2),
-		{name: "any_match", arity: []int{2}, rewrite: func(c *call) (string, error) {
-			return "(len(list_filter(" + c.args[0].text + ", " + c.args[1].text + ")) > 0)", nil
-		}},
-		{name: "none_match", arity: []int{2}, rewrite: func(c *call) (string, error) {
-			return "(len(list_filter(" + c.args[0].text + ", " + c.args[1].text + ")) = 0)", nil
-		}},
-		{name: "all_match", arity: []int{2}, rewrite: func(c *call) (string, error) {
-			return "(len(list_filter(" + c.args[0].text + ", " + c.args[1].text + ")) = len(" + c.args[0].text + "))", nil
-		}},
+		// any_match, all_match and none_match in three-valued logic, as
+		// Trino: a deciding element (true for any and none, false for
+		// all) decides; otherwise a NULL predicate gives NULL; an empty
+		// array gives false, true, true; a NULL array NULL.
+		matchRule("any_match", "WHEN list_bool_or(match_results) THEN true", "false"),
+		matchRule("all_match", "WHEN NOT list_bool_and(match_results) THEN false", "true"),
+		matchRule("none_match", "WHEN list_bool_or(match_results) THEN false", "true"),
 		rename("zip", "list_zip"),
 	}
+}
+
+// matchRule translates name(array, predicate) by computing the predicate
+// of every element once (match_results) and deciding with decide, then
+// NULL when some result is NULL, then otherwise.
+func matchRule(name, decide, otherwise string) funcRule {
+	return funcRule{name: name, arity: []int{2}, rewrite: func(c *call) (string, error) {
+		return "list_extract(list_transform(list_value(list_transform(" + c.args[0].text + ", " + c.args[1].text + ")), " +
+			"match_results -> CASE WHEN match_results IS NULL THEN NULL " + decide +
+			" WHEN list_count(match_results) < len(match_results) THEN NULL ELSE " + otherwise + " END), 1)", nil
+	}}
 }

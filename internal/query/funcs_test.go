@@ -75,6 +75,22 @@ func TestAthenaFunctions(t *testing.T) {
 	f(`array_distinct(ARRAY[3, 1, 3, 2])`, "[3,1,2]")
 	f(`array_position(ARRAY['a', 'b'], 'z')`, "0")
 	f(`any_match(ARRAY[1, 5], x -> x > 4)`, "true")
+	// any_match, all_match, none_match: three-valued, as in Trino.
+	for _, c := range []struct{ arr, anyM, allM, noneM string }{
+		{"ARRAY[1, 5]", "true", "false", "false"},
+		{"ARRAY[5, 6]", "true", "true", "false"},
+		{"ARRAY[1, 2]", "false", "false", "true"},
+		{"ARRAY[1, NULL]", null, "false", null},
+		{"ARRAY[5, NULL]", "true", null, "false"},
+		{"ARRAY[NULL, 5, 1]", "true", "false", "false"},
+		{"CAST(ARRAY[NULL] AS ARRAY(INTEGER))", null, null, null},
+		{"CAST(ARRAY[] AS ARRAY(INTEGER))", "false", "true", "true"},
+		{"CAST(NULL AS ARRAY(INTEGER))", null, null, null},
+	} {
+		f(`any_match(`+c.arr+`, x -> x > 4)`, c.anyM)
+		f(`all_match(`+c.arr+`, x -> x > 4)`, c.allM)
+		f(`none_match(`+c.arr+`, x -> x > 4)`, c.noneM)
+	}
 	f(`transform(ARRAY[1, 2], x -> x * 10)`, "[10,20]")
 	f(`filter(ARRAY[1, 2, 3], x -> x <> 2)`, "[1,3]")
 	f(`slice(ARRAY[1, 2, 3, 4], 2, 2)`, "[2,3]")

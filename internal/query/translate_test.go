@@ -90,7 +90,7 @@ func TestTranslateCases(t *testing.T) {
 	f("select regexp_like(a, 'x'), regexp_replace(a, '(b)', '[$1]'), regexp_replace(a, 'b')",
 		`SELECT regexp_matches(a, 'x'), regexp_replace(a, '(b)', '[\1]', 'g'), regexp_replace(a, 'b', '', 'g')`)
 	f("select cardinality(r), element_at(r, -1), approx_distinct(x, 0.01), arbitrary(y)", "SELECT len(r), (r)[-1], approx_count_distinct(x), any_value(y)")
-	f("select any_match(resources, r -> r.type = 'AWS::S3::Object')", "SELECT (len(list_filter(resources, r -> r.type = 'AWS::S3::Object')) > 0)")
+	f("select any_match(resources, r -> r.type = 'AWS::S3::Object')", "SELECT list_extract(list_transform(list_value(list_transform(resources, r -> r.type = 'AWS::S3::Object')), match_results -> CASE WHEN match_results IS NULL THEN NULL WHEN list_bool_or(match_results) THEN true WHEN list_count(match_results) < len(match_results) THEN NULL ELSE false END), 1)")
 	f("select cast(x as array(varchar)), try_cast(y AS row(a bigint, b varchar))", "SELECT CAST(x AS VARCHAR[]), TRY_CAST(y AS STRUCT(a BIGINT, b VARCHAR))")
 	f(`select "$path" from cloudtrail`, "SELECT _object FROM cloudtrail")
 	f(`select "eventName" from awsdatacatalog.default.cloudtrail`, `SELECT "eventName" FROM cloudtrail`)
