@@ -49,6 +49,9 @@ func (e *Engine) Catalog(ctx context.Context) (*Catalog, error) {
 	if err := e.refresh(ctx, c, false); err != nil {
 		return nil, err
 	}
+	if err := e.ensureViews(ctx, c, nil, true); err != nil {
+		return nil, err
+	}
 	st := e.snapshot()
 	cat := &Catalog{Files: len(st.files), Partitions: st.partitions, NoView: map[string]string{}}
 	for a, why := range st.noView {

@@ -105,9 +105,11 @@ type Engine struct {
 	all   []*sql.Conn
 	conns chan *sql.Conn
 
-	mu    sync.Mutex // guards state and stamp, and serialises refreshes
+	mu    sync.Mutex // guards state, stamp, views and made, and serialises refreshes
 	state *lakeState
 	stamp string
+	views map[string]viewDef // the lake's views over state
+	made  map[string]bool    // ... that exist (see ensureViews)
 
 	sizes colSizes // the column sizes of the lake's files
 
@@ -267,7 +269,7 @@ func (e *Engine) refresh(ctx context.Context, c *sql.Conn, force bool) error {
 	if err != nil {
 		return fmt.Errorf("cannot update the lake's views: %w", err)
 	}
-	for _, s := range append(dropStatements(e.state, st), viewStatements(st)...) {
+	for _, s := range append(e.dropViews(), swapFiles...) {
 		if _, err := tx.ExecContext(ctx, s); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("cannot create the lake's views: %w", err)
@@ -277,6 +279,7 @@ func (e *Engine) refresh(ctx context.Context, c *sql.Conn, force bool) error {
 		return fmt.Errorf("cannot update the lake's views: %w", err)
 	}
 	e.state, e.stamp = st, stamp
+	e.views, e.made = viewDefs(st), map[string]bool{}
 	return nil
 }
 
@@ -339,6 +342,9 @@ func (e *Engine) each(ctx context.Context, query string, args []any, s *sink) (*
 	if err := e.refresh(ctx, c, false); err != nil {
 		return nil, err
 	}
+	if err := e.ensureViews(ctx, c, p.tables, p.allTables); err != nil {
+		return nil, err
+	}
 	// A query that failed before its first row was handed over can run
 	// again; one that handed rows over cannot.
 	retry := func(err error) bool { return err != nil && ctx.Err() == nil && !s.started }
@@ -346,7 +352,7 @@ func (e *Engine) each(ctx context.Context, query string, args []any, s *sink) (*
 	res, err := e.run(ctx, c, p, args, topts, s)
 	if retry(err) && isMissingFile(err) {
 		// A compaction replaced files since the views were built.
-		if rerr := e.refresh(ctx, c, true); rerr == nil {
+		if rerr := e.refresh(ctx, c, true); rerr == nil && e.ensureViews(ctx, c, p.tables, p.allTables) == nil {
 			topts.AccountViews = e.snapshot().accountViews
 			res, err = e.run(ctx, c, p, args, topts, s)
 		}

@@ -52,8 +52,10 @@ func cleanError(err error, st *lakeState) error {
 	case matches(reUnknownTable) != nil:
 		m := matches(reUnknownTable)
 		hint := ""
-		if d := matches(reDidYouMean); d != nil {
-			hint = fmt.Sprintf("did you mean %s? ", d[1])
+		if d := closestTable(m[1], st); d != "" {
+			// Not DuckDB's suggestion: the lake's views exist only once a
+			// statement has read them.
+			hint = fmt.Sprintf("did you mean %s? ", d)
 		}
 		tables := "cloudtrail, cloudtrail_logs, logs and cloudtrail_<account>"
 		if st != nil && len(st.accountViews) > 0 && len(st.accountViews) <= 5 {
@@ -140,3 +142,36 @@ type Error struct {
 
 func (e *Error) Error() string { return "query: " + e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
+
+// closestTable returns the lake table whose name is closest to name, if
+// one is close enough to be a typo or a table name of another set-up
+// (cloudtrail_logs_mybucket for cloudtrail_logs).
+func closestTable(name string, st *lakeState) string {
+	names := []string{"cloudtrail", "cloudtrail_logs", "logs"}
+	if st != nil {
+		names = append(names, sortedStrings(keys(st.accountViews))...)
+	}
+	name = strings.ToLower(name)
+	best, bestD := "", 0
+	for _, n := range names {
+		d := editDistance(name, n)
+		if strings.HasPrefix(name, n+"_") {
+			d = min(d, 2) // a suffix of the user's own set-up
+		}
+		if best == "" || d < bestD || d == bestD && len(n) > len(best) {
+			best, bestD = n, d
+		}
+	}
+	if bestD > max(2, len(name)/3) {
+		return ""
+	}
+	return best
+}
+
+func keys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -20,6 +20,12 @@ type parsed struct {
 	// case, _col<i> for an expression without a name), or nil when the
 	// tree cannot tell (a * that stayed, a statement that is not a query).
 	names []string
+	// tables are the (lower-case) names of the tables the statement
+	// reads, so that the engine creates the lake's views it needs;
+	// allTables is set for statements about the catalog (SHOW, DESCRIBE),
+	// which need every view.
+	tables    []string
+	allTables bool
 }
 
 // parseSQL parses a statement in Athena's dialect and runs the passes over
@@ -56,7 +62,26 @@ func parseSQL(sql string) (*parsed, error) {
 	if q, ok := stmt.(*sqltree.Query); ok {
 		p.names = outputNames(q)
 	}
+	p.tables, p.allTables = readTables(stmt)
 	return p, nil
+}
+
+// readTables returns the lower-case names of the tables stmt reads, and
+// whether it is about the catalog (SHOW, DESCRIBE) and so needs them all.
+func readTables(stmt sqltree.Statement) ([]string, bool) {
+	switch stmt.(type) {
+	case *sqltree.Query, *sqltree.Explain:
+	default:
+		return nil, true
+	}
+	var out []string
+	sqltree.Walk(stmt, func(n sqltree.Node) bool {
+		if t, ok := n.(*sqltree.Table); ok && len(t.Name) > 0 {
+			out = append(out, strings.ToLower(t.Name[len(t.Name)-1].Name))
+		}
+		return true
+	})
+	return out, false
 }
 
 // queryOf returns the query of a statement (or of an EXPLAIN), or nil.

@@ -141,31 +141,105 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// viewStatements returns the statements that (re)create the views and the
-// file list over st.
-func viewStatements(st *lakeState) []string {
+// viewDef is one view of the lake. Views are created only when a
+// statement reads them (see Engine.ensureViews): DuckDB binds a view over
+// N files when it creates it, which would make every query's start-up
+// grow with the lake and with its number of accounts.
+type viewDef struct {
+	name string
+	deps []string // the views it reads
+	stmt string
+}
+
+// viewDefs returns the lake's views over st, by name.
+func viewDefs(st *lakeState) map[string]viewDef {
 	cols := lakeSchema()
-	var stmts []string
 	source := sourceSQL(st.files)
-	stmts = append(stmts,
-		"CREATE OR REPLACE VIEW cloudtrail AS "+source,
-		"CREATE OR REPLACE VIEW cloudtrail_logs AS SELECT * FROM cloudtrail",
-		"CREATE OR REPLACE VIEW _logs_records AS SELECT "+recordStruct(cols, nil)+" AS record, _object AS object FROM cloudtrail",
-		"CREATE OR REPLACE VIEW logs AS SELECT _object AS object, list("+recordStruct(cols, nil)+" ORDER BY eventtimestamp, eventid) AS records FROM cloudtrail GROUP BY _object",
-		"CREATE OR REPLACE VIEW "+lakeView+" AS "+lakeViewSQL(), // CloudTrail Lake's schema (lakedialect.go)
-	)
-	names := make([]string, 0, len(st.accountViews))
-	for n := range st.accountViews {
+	defs := map[string]viewDef{}
+	add := func(name, body string, deps ...string) {
+		defs[name] = viewDef{name: name, deps: deps, stmt: "CREATE OR REPLACE VIEW " + name + " AS " + body}
+	}
+	add("cloudtrail", source)
+	add("cloudtrail_logs", "SELECT * FROM cloudtrail", "cloudtrail")
+	add("_logs_records", "SELECT "+recordStruct(cols, nil)+" AS record, _object AS object FROM cloudtrail", "cloudtrail")
+	add("logs", "SELECT _object AS object, list("+recordStruct(cols, nil)+" ORDER BY eventtimestamp, eventid) AS records FROM cloudtrail GROUP BY _object", "cloudtrail", "_logs_records")
+	add(lakeView, lakeViewSQL(), "cloudtrail") // CloudTrail Lake's schema (lakedialect.go)
+	for n, acct := range st.accountViews {
+		add(n, "SELECT * FROM cloudtrail WHERE account = "+quoteString(acct), "cloudtrail")
+	}
+	return defs
+}
+
+// viewStatements returns the statements that create every view of st, in
+// an order that creates a view after the views it reads.
+func viewStatements(st *lakeState) []string {
+	defs := viewDefs(st)
+	names := make([]string, 0, len(defs))
+	for n := range defs {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
-		stmts = append(stmts, "CREATE OR REPLACE VIEW "+n+" AS SELECT * FROM cloudtrail WHERE account = "+quoteString(st.accountViews[n]))
+	var stmts []string
+	made := map[string]bool{}
+	var make func(n string)
+	make = func(n string) {
+		if made[n] {
+			return
+		}
+		made[n] = true
+		for _, d := range defs[n].deps {
+			make(d)
+		}
+		stmts = append(stmts, defs[n].stmt)
 	}
-	// The file list, for SHOW PARTITIONS and the scan statistics, filled
-	// by fillFiles before this statement runs.
-	stmts = append(stmts, "DROP TABLE IF EXISTS _trailsql_files", "ALTER TABLE "+filesNext+" RENAME TO _trailsql_files")
+	for _, n := range names {
+		make(n)
+	}
 	return stmts
+}
+
+// swapFiles are the statements that put the file list that fillFiles
+// made in place of the previous one (for SHOW PARTITIONS and the scan
+// statistics).
+var swapFiles = []string{"DROP TABLE IF EXISTS _trailsql_files", "ALTER TABLE " + filesNext + " RENAME TO _trailsql_files"}
+
+// ensureViews creates the views among names that a statement reads, and
+// the views they read, unless they exist for the lake state the engine
+// has now; all of the lake's views when all is set (SHOW TABLES,
+// DESCRIBE, the catalog).
+func (e *Engine) ensureViews(ctx context.Context, c *sql.Conn, names []string, all bool) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if all {
+		names = names[:0:0]
+		for n := range e.views {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+	}
+	var create func(n string) error
+	create = func(n string) error {
+		def, ok := e.views[n]
+		if !ok || e.made[n] {
+			return nil
+		}
+		for _, d := range def.deps {
+			if err := create(d); err != nil {
+				return err
+			}
+		}
+		if _, err := c.ExecContext(ctx, def.stmt); err != nil {
+			return fmt.Errorf("cannot create the view %s: %w", n, err)
+		}
+		e.made[n] = true
+		return nil
+	}
+	for _, n := range names {
+		if err := create(strings.ToLower(n)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // filesNext is the table that fillFiles fills, which viewStatements then
@@ -257,20 +331,21 @@ func sourceSQL(files []dataFile) string {
 // bucketColumns are the partition columns that a bucket's folders name.
 var bucketColumns = []string{"account", "year", "month"}
 
-// dropStatements returns the statements that drop the per-account views
-// that st no longer has.
-func dropStatements(old, st *lakeState) []string {
-	if old == nil {
-		return nil
-	}
-	var out []string
-	for n := range old.accountViews {
-		if _, ok := st.accountViews[n]; !ok {
-			out = append(out, "DROP VIEW IF EXISTS "+n)
+// dropViews returns the statements that drop the views created for the
+// previous lake state, dependents first, and forgets them: each is created
+// again, over the new state, when a statement reads it.
+func (e *Engine) dropViews() []string {
+	var first, last []string
+	for n := range e.made {
+		if n == "cloudtrail" || n == "_logs_records" {
+			last = append(last, "DROP VIEW IF EXISTS "+n)
+		} else {
+			first = append(first, "DROP VIEW IF EXISTS "+n)
 		}
 	}
-	sort.Strings(out)
-	return out
+	sort.Strings(first)
+	sort.Sort(sort.Reverse(sort.StringSlice(last))) // _logs_records before cloudtrail
+	return append(first, last...)
 }
 
 // lakeStamp is a cheap summary of the lake's metadata that changes when

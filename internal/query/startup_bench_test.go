@@ -1,0 +1,73 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/trailsql/trailsql/internal/lake"
+	"github.com/trailsql/trailsql/internal/needle"
+)
+
+// BenchmarkStartup measures what a query costs before DuckDB reads any
+// data: opening the engine on a lake of N data files (listing them,
+// reading their summaries, building the views and the file list) and
+// answering SELECT 1. The lake is the fixture's bucket files copied into N
+// buckets. N is 1,000 and 10,000; TRAILSQL_BENCH_FILES adds a size (such
+// as 100000).
+//
+//	go test -run '^$' -bench Startup -benchtime 5x ./internal/query/
+func BenchmarkStartup(b *testing.B) {
+	sizes := []int{1000, 10000}
+	if v, err := strconv.Atoi(os.Getenv("TRAILSQL_BENCH_FILES")); err == nil && v > 0 {
+		sizes = append(sizes, v)
+	}
+	src, _ := fixtureLake(b)
+	files, err := lake.ListFiles(src)
+	if err != nil || len(files) == 0 {
+		b.Fatalf("fixture lake: %d files (%v)", len(files), err)
+	}
+	one := files[0].Path
+	data, err := os.ReadFile(one)
+	if err != nil {
+		b.Fatal(err)
+	}
+	side, err := os.ReadFile(needle.SidecarPath(one))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			for i := range n {
+				// 1,000 accounts × months of years: every file its own bucket.
+				bdir := filepath.Join(dir, lake.Table, fmt.Sprintf("account=%012d", i%1000), fmt.Sprintf("year=%d", 2000+i/1000/12), fmt.Sprintf("month=%02d", 1+i/1000%12))
+				if err := os.MkdirAll(bdir, 0o755); err != nil {
+					b.Fatal(err)
+				}
+				path := filepath.Join(bdir, "part-1.parquet")
+				if err := os.WriteFile(path, data, 0o644); err != nil {
+					b.Fatal(err)
+				}
+				if err := os.WriteFile(needle.SidecarPath(path), side, 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
+			ctx := context.Background()
+			b.ResetTimer()
+			for b.Loop() {
+				e, err := Open(ctx, dir, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := e.Query(ctx, "SELECT 1"); err != nil {
+					b.Fatal(err)
+				}
+				e.Close()
+			}
+		})
+	}
+}
