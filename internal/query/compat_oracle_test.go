@@ -1,10 +1,12 @@
 package query
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -511,6 +513,9 @@ func compatOracles() map[string]func(evs []*fxEvent) [][]string {
 	for name, f := range publicOracles() {
 		m[name] = f
 	}
+	for name, f := range bootstrapOracles() {
+		m[name] = f
+	}
 	return m
 }
 
@@ -764,6 +769,209 @@ func publicOracles() map[string]func(evs []*fxEvent) [][]string {
 				}
 			}
 			return rows
+		},
+	}
+}
+
+// The partition columns of the security analytics bootstrap's table, as
+// the lake derives them from an event's log file: its account, region and
+// day (yyyy/MM/dd).
+func accountPartition(e *fxEvent) string { return e.Account }
+func regionPartition(e *fxEvent) string  { return e.Region }
+func datePartition(e *fxEvent) string    { return e.Time.UTC().Format("2006/01/02") }
+
+// principalID is useridentity.principalid: NULL when the record has no
+// user identity or the identity has no principalId (AWS services), else
+// the text, empty included.
+func principalID(e *fxEvent) string {
+	if e.User == (fxIdentity{}) || e.User.Type == "AWSService" {
+		return null
+	}
+	return e.User.PrincipalID
+}
+
+// distinctSorted is array_agg(DISTINCT x ORDER BY x) of the values, as the
+// engine shows an array of varchar: JSON text, NULL last.
+func distinctSorted(vals []string) string {
+	seen := map[string]bool{}
+	var list []string
+	hasNull := false
+	for _, v := range vals {
+		switch {
+		case v == null:
+			hasNull = true
+		case !seen[v]:
+			seen[v] = true
+			list = append(list, v)
+		}
+	}
+	sort.Strings(list)
+	var b strings.Builder
+	b.WriteString("[")
+	for i, v := range list {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		var q bytes.Buffer
+		enc := json.NewEncoder(&q)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			panic(err)
+		}
+		b.Write(bytes.TrimSpace(q.Bytes()))
+	}
+	if hasNull {
+		if len(list) > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("null")
+	}
+	b.WriteString("]")
+	return b.String()
+}
+
+// bootstrapOracles computes the answers of the cases from AWS's security
+// analytics bootstrap (87-93) and the incident-response playbooks workshop
+// (94-103), whose WHERE clauses name the bootstrap table's partition
+// columns.
+func bootstrapOracles() map[string]func(evs []*fxEvent) [][]string {
+	// The bootstrap's default constraints, narrowed to the fixture.
+	scope := func(e *fxEvent) bool {
+		d := datePartition(e)
+		return d >= "2019/09/01" && d <= "2019/10/31" && accountPartition(e) == acctProd &&
+			in(regionPartition(e), "us-east-1", "us-east-2", "us-west-2", "us-west-2")
+	}
+	// The workshop's week, as date_partition >= '2019/09/24' AND
+	// date_partition <= '2019/10/02'.
+	week := func(e *fxEvent) bool {
+		d := datePartition(e)
+		return d >= "2019/09/24" && d <= "2019/10/02"
+	}
+	// Neither Get%, List% nor Describe% (LIKE is case-sensitive).
+	notRead := func(e *fxEvent) bool {
+		return !strings.HasPrefix(e.Name, "Get") && !strings.HasPrefix(e.Name, "List") && !strings.HasPrefix(e.Name, "Describe")
+	}
+	// ORDER BY account_partition, eventtime: one account, distinct times.
+	byAcctTime := func(evs []*fxEvent) []*fxEvent {
+		out := byTime(evs)
+		sort.SliceStable(out, func(i, j int) bool { return accountPartition(out[i]) < accountPartition(out[j]) })
+		return out
+	}
+	apiCalls := func(evs []*fxEvent, pred func(e *fxEvent) bool) [][]string {
+		return sortRows(groupCount(where(evs, pred), func(e *fxEvent) []string {
+			return []string{e.Region, e.Source, e.Name, orNull(e.ReadOnly), orNull(e.ErrorCode), orNull(e.ErrorMessage)}
+		}), -7)
+	}
+	ipsAgents := func(evs []*fxEvent, pred func(e *fxEvent) bool) [][]string {
+		return sortRows(groupCount(where(evs, pred), func(e *fxEvent) []string { return []string{orNull(e.IP), orNull(e.Agent)} }), -3)
+	}
+	changes := func(evs []*fxEvent, pred func(e *fxEvent) bool, names ...string) [][]string {
+		return rowsOf(where(evs, func(e *fxEvent) bool { return pred(e) && in(e.Name, names...) }), func(e *fxEvent) []string {
+			return []string{e.eventTime(), e.Region, e.Name, orNull(e.Req), orNull(e.Resp), orNull(e.ErrorCode), orNull(e.ErrorMessage)}
+		})
+	}
+	aliceKey := func(e *fxEvent) bool { return e.User.AccessKeyID == alice.AccessKeyID && week(e) }
+	aliceUser := func(e *fxEvent) bool { return e.User.UserName == "alice" && week(e) }
+	malloryRuns := func(e *fxEvent) bool {
+		return e.User.ARN == mallory.ARN && week(e) && e.Name == "RunInstances"
+	}
+	return map[string]func(evs []*fxEvent) [][]string{
+		"87_bootstrap_events_by_region": func(evs []*fxEvent) [][]string {
+			return sortRows(groupCount(where(evs, scope), func(e *fxEvent) []string { return []string{regionPartition(e)} }), -2)
+		},
+		"88_bootstrap_region_eventname": func(evs []*fxEvent) [][]string {
+			return sortRows(groupCount(where(evs, scope), func(e *fxEvent) []string { return []string{regionPartition(e), e.Name} }), 0, -3)
+		},
+		"89_bootstrap_login_summary": func(evs []*fxEvent) [][]string {
+			sel := where(evs, func(e *fxEvent) bool {
+				return e.User.ARN != "" && (e.Name == "AssumeRole" || e.Name == "ConsoleLogin") && scope(e)
+			})
+			var rows [][]string
+			for _, g := range groupCount(sel, func(e *fxEvent) []string { return []string{e.User.ARN, e.Name} }) {
+				var ips []string
+				for _, e := range sel {
+					if e.User.ARN == g[0] && e.Name == g[1] {
+						ips = append(ips, orNull(e.IP))
+					}
+				}
+				rows = append(rows, []string{g[0], g[1], distinctSorted(ips)})
+			}
+			return sortRows(rows, 1)
+		},
+		"90_bootstrap_user_activity": func(evs []*fxEvent) [][]string {
+			sel := where(evs, func(e *fxEvent) bool { return e.Name != "AssumeRole" && notRead(e) && scope(e) })
+			key := func(e *fxEvent) []string {
+				return []string{orNull(e.User.ARN), principalID(e), orNull(e.User.UserName)}
+			}
+			var rows [][]string
+			for _, g := range groupCount(sel, key) {
+				var names, ips, agents []string
+				for _, e := range sel {
+					if slices.Equal(key(e), g[:3]) {
+						names, ips, agents = append(names, e.Name), append(ips, orNull(e.IP)), append(agents, orNull(e.Agent))
+					}
+				}
+				rows = append(rows, []string{g[0], g[2], distinctSorted(names), distinctSorted(ips), distinctSorted(agents)})
+			}
+			return rows
+		},
+		"91_bootstrap_iam_changes": func(evs []*fxEvent) [][]string {
+			return rowsOf(byAcctTime(where(evs, func(e *fxEvent) bool {
+				return e.Source == "iam.amazonaws.com" && notRead(e) && e.ErrorCode == "" && scope(e)
+			})), func(e *fxEvent) []string {
+				return []string{e.eventTime(), orNull(e.User.ARN), orNull(e.User.UserName), e.Name, orNull(e.Req)}
+			})
+		},
+		"92_bootstrap_access_key_creations": func(evs []*fxEvent) [][]string {
+			return rowsOf(byAcctTime(where(evs, func(e *fxEvent) bool {
+				return e.Name == "CreateAccessKey" && e.ErrorCode == "" && scope(e)
+			})), func(e *fxEvent) []string {
+				return []string{e.eventTime(), orNull(e.User.ARN), orNull(e.User.UserName), e.Name,
+					jnull(e.Resp, "accessKey", "userName"), jnull(e.Resp, "accessKey", "accessKeyId")}
+			})
+		},
+		"93_bootstrap_password_changes": func(evs []*fxEvent) [][]string {
+			return rowsOf(byAcctTime(where(evs, func(e *fxEvent) bool {
+				return in(e.Name, "UpdateLoginProfile", "CreateLoginProfile") && e.ErrorCode == "" && scope(e)
+			})), func(e *fxEvent) []string {
+				return []string{e.eventTime(), orNull(e.User.ARN), orNull(e.User.UserName), e.Name, jnull(e.Req, "userName")}
+			})
+		},
+		"94_ws_key_api_calls":  func(evs []*fxEvent) [][]string { return apiCalls(evs, aliceKey) },
+		"95_ws_key_ips_agents": func(evs []*fxEvent) [][]string { return ipsAgents(evs, aliceKey) },
+		"96_ws_key_changes": func(evs []*fxEvent) [][]string {
+			return changes(evs, aliceKey, "AttachUserPolicy", "CreateUser", "CreateAccessKey")
+		},
+		"97_ws_rogue_user_calls":      func(evs []*fxEvent) [][]string { return apiCalls(evs, aliceUser) },
+		"98_ws_rogue_user_ips_agents": func(evs []*fxEvent) [][]string { return ipsAgents(evs, aliceUser) },
+		"99_ws_rogue_user_changes": func(evs []*fxEvent) [][]string {
+			return changes(evs, aliceUser, "CreateBucket", "PutObject")
+		},
+		"100_ws_rogue_user_probing": func(evs []*fxEvent) [][]string {
+			var rows [][]string
+			for _, r := range changes(evs, aliceUser, "ListRoles", "DescribeDestinations", "ListKeys", "ListFunctions20150331", "ListBuckets", "ListSecrets", "ListAliases", "DescribeInstances") {
+				rows = append(rows, append(r[:2:2], r[3:]...)) // no eventname column
+			}
+			return rows
+		},
+		"101_ws_actor_access_keys": func(evs []*fxEvent) [][]string {
+			seen := map[string]bool{}
+			var rows [][]string
+			for _, e := range where(evs, func(e *fxEvent) bool { return e.User.ARN == mallory.ARN && week(e) }) {
+				if k := orNull(e.User.AccessKeyID); !seen[k] {
+					seen[k] = true
+					rows = append(rows, []string{k})
+				}
+			}
+			return rows
+		},
+		"102_ws_actor_instance_ids": func(evs []*fxEvent) [][]string {
+			return rowsOf(where(evs, malloryRuns), func(e *fxEvent) []string { return []string{jnull(e.Resp, "instancesSet", "items", 0, "instanceId")} })
+		},
+		"103_ws_actor_instance_ips": func(evs []*fxEvent) [][]string {
+			return rowsOf(where(evs, malloryRuns), func(e *fxEvent) []string {
+				return []string{jnull(e.Resp, "instancesSet", "items", 0, "privateIpAddress")}
+			})
 		},
 	}
 }

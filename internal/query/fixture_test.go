@@ -137,7 +137,7 @@ func fixtureEvents() []*fxEvent {
 		Req: `{"detectorId":"12abc34d567e8fa901bc2d34e56789f0"}`, ReadOnly: "false", TLS: "TLSv1.2"})
 	add(&fxEvent{Time: at("2019-09-30T10:25:00Z"), Account: acctDev, Region: "eu-west-1", Source: "ec2.amazonaws.com", Name: "RunInstances", IP: "1.2.3.4", User: mallory,
 		Req:      `{"instancesSet":{"items":[{"imageId":"ami-0abcdef1234567890","minCount":2,"maxCount":2}]},"instanceType":"p3.16xlarge","monitoring":{"enabled":false}}`,
-		Resp:     `{"reservationId":"r-0123456789abcdef0","instancesSet":{"items":[{"instanceId":"i-0aaaaaaaaaaaaaaa1","instanceType":"p3.16xlarge"},{"instanceId":"i-0aaaaaaaaaaaaaaa2","instanceType":"p3.16xlarge"}]}}`,
+		Resp:     `{"reservationId":"r-0123456789abcdef0","instancesSet":{"items":[{"instanceId":"i-0aaaaaaaaaaaaaaa1","instanceType":"p3.16xlarge","privateIpAddress":"172.31.20.11"},{"instanceId":"i-0aaaaaaaaaaaaaaa2","instanceType":"p3.16xlarge","privateIpAddress":"172.31.20.12"}]}}`,
 		ReadOnly: "false", TLS: "TLSv1.2"})
 	add(&fxEvent{Time: at("2019-09-30T10:26:00Z"), Account: acctDev, Region: "eu-west-1", Source: "ec2.amazonaws.com", Name: "RunInstances", IP: "1.2.3.4", User: mallory,
 		Req:       `{"instancesSet":{"items":[{"imageId":"ami-0abcdef1234567890","minCount":10,"maxCount":10}]},"instanceType":"p3.16xlarge"}`,

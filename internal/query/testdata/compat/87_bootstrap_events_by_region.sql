@@ -1,6 +1,5 @@
 -- awslabs/aws-security-analytics-bootstrap AWSSecurityAnalyticsBootstrap/sql/dml/analytics/cloudtrail/cloudtrail_demo_queries.sql (Apache-2.0): event counts by region; the file's default partition constraints narrowed to the fixture as it asks (date_partition 2021/07/01..31 to 2019/09/01..2019/10/31).
 -- order: sorted:-2
--- pending: the security analytics bootstrap's partition columns date_partition, account_partition, region_partition on cloudtrail
 SELECT region_partition, count(*) as eventcount FROM cloudtrail
 WHERE date_partition >= '2019/09/01'
 AND date_partition <= '2019/10/31'

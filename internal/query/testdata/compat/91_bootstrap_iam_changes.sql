@@ -1,6 +1,5 @@
 -- awslabs/aws-security-analytics-bootstrap AWSSecurityAnalyticsBootstrap/sql/dml/analytics/cloudtrail/cloudtrail_demo_queries.sql (Apache-2.0): IAM changes that succeeded; the file's default partition constraints narrowed to the fixture as it asks (date_partition 2021/07/01..31 to 2019/09/01..2019/10/31).
 -- order: exact
--- pending: the security analytics bootstrap's partition columns date_partition, account_partition, region_partition on cloudtrail
 SELECT eventtime, useridentity.arn, useridentity.username, eventname, requestparameters 
 FROM cloudtrail
 WHERE eventsource = 'iam.amazonaws.com'

@@ -1,6 +1,5 @@
 -- aws-samples/aws-incident-response-playbooks-workshop playbooks/credential_exposure/IAM_credential_exposure.md (MIT-0): API calls of a rogue user, grouped; the table "irworkshopgluedatabase"."irworkshopgluetablecloudtrail" = cloudtrail, date_partition 2021/07/16..24 = 2019/09/24..2019/10/02, JaneDoe = alice.
 -- order: sorted:-7
--- pending: the security analytics bootstrap's partition column date_partition on cloudtrail
 SELECT awsregion, eventsource, eventname, readonly, errorcode, errormessage, count(eventid) as COUNT 
 FROM cloudtrail
 WHERE useridentity.username = 'alice'

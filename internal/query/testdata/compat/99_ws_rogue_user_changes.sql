@@ -1,6 +1,5 @@
 -- aws-samples/aws-incident-response-playbooks-workshop playbooks/credential_exposure/IAM_credential_exposure.md (MIT-0): the rogue user's CreateBucket and PutObject calls; the table "irworkshopgluedatabase"."irworkshopgluetablecloudtrail" = cloudtrail, date_partition 2021/07/16..24 = 2019/09/24..2019/10/02, JaneDoe = alice.
 -- order: any
--- pending: the security analytics bootstrap's partition column date_partition on cloudtrail
 SELECT eventtime, awsregion, eventname, requestparameters, responseelements, errorcode, errormessage
 FROM cloudtrail
 WHERE useridentity.username = 'alice'
