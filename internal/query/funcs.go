@@ -51,7 +51,7 @@ func (r funcRule) apply(c *call) (string, error) {
 // funcRules returns every function rule by Athena name.
 func funcRules() map[string]funcRule {
 	m := map[string]funcRule{}
-	for _, family := range [][]funcRule{jsonFuncs(), timeFuncs(), regexpFuncs(), arrayFuncs(), aggFuncs(), stringFuncs(), unsupportedFuncs()} {
+	for _, family := range [][]funcRule{jsonFuncs(), timeFuncs(), regexpFuncs(), arrayFuncs(), aggFuncs(), stringFuncs(), nullFuncs(), unsupportedFuncs()} {
 		for _, r := range family {
 			if _, dup := m[r.name]; dup {
 				panic("BUG: function rule " + r.name + " defined twice")

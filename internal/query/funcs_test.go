@@ -11,7 +11,7 @@ import (
 // TestAthenaFunctions checks Presto/Athena semantics of the translated
 // functions, one expression at a time, against the values Athena returns.
 func TestAthenaFunctions(t *testing.T) {
-	e, _, _ := openFixture(t)
+	e, evs, _ := openFixture(t)
 	f := func(expr, want string) {
 		t.Helper()
 		r, err := e.Query(context.Background(), "SELECT "+expr)
@@ -102,6 +102,25 @@ func TestAthenaFunctions(t *testing.T) {
 	f(`replace('a-b-c', '-')`, "abc")
 	f(`url_extract_host('https://console.aws.amazon.com/iam/home?x=1')`, "console.aws.amazon.com")
 	f(`format('%s has %d keys', 'alice', 2)`, "alice has 2 keys")
+	// concat, greatest and least are NULL when an argument is NULL.
+	f(`concat('a', 'b', 'c')`, "abc")
+	f(`concat('a', NULL, 'c')`, null)
+	f(`concat(ARRAY[1], ARRAY[2, 3])`, "[1,2,3]")
+	f(`concat(ARRAY[1], NULL)`, null)
+	f(`greatest(1, 7, 3)`, "7")
+	f(`greatest(1, NULL, 3)`, null)
+	f(`least('b', 'a')`, "a")
+	f(`least(2, CAST(NULL AS INTEGER))`, null)
+	withError := 0
+	for _, ev := range evs {
+		if ev.ErrorCode != "" {
+			withError++
+		}
+	}
+	r0 := mustQuery(t, e, "SELECT count(concat(eventname, ': ', errorcode)) FROM cloudtrail")
+	if got := resultRows(r0)[0][0]; got != fmt.Sprint(withError) || withError == len(evs) {
+		t.Errorf("concat(eventname, ': ', errorcode) is not NULL on %s events, want the %d with an error code (of %d)", got, withError, len(evs))
+	}
 	// Aggregates, casts, arithmetic.
 	f(`count_if(x > 1) FROM (VALUES (1), (2), (3)) t(x)`, "2")
 	f(`approx_distinct(x) FROM (VALUES (1), (2), (2)) t(x)`, "2")
