@@ -111,6 +111,10 @@ type Engine struct {
 	views map[string]viewDef // the lake's views over state
 	made  map[string]bool    // ... that exist (see ensureViews)
 
+	macroMu    sync.Mutex          // guards macrosMade
+	macros     map[string]macroDef // the Athena functions that are macros
+	macrosMade map[string]bool     // ... that exist (see ensureMacros)
+
 	sizes colSizes // the column sizes of the lake's files
 
 	noPrune  bool  // tests: run every query over the whole views
@@ -179,11 +183,7 @@ func (e *Engine) setup(ctx context.Context) error {
 			return fmt.Errorf("cannot configure DuckDB (%s): %w", s, err)
 		}
 	}
-	for _, s := range macroStatements() {
-		if _, err := first.ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("BUG: cannot create macro (%s): %w", s, err)
-		}
-	}
+	e.macros, e.macrosMade = macroDefs(), map[string]bool{}
 	if err := e.refresh(ctx, first, true); err != nil {
 		return err
 	}
@@ -406,6 +406,9 @@ func (e *Engine) run(ctx context.Context, c *sql.Conn, p *parsed, args []any, to
 		return nil, err
 	}
 	if err := checkQuery(ctx, c, text); err != nil {
+		return nil, err
+	}
+	if err := e.ensureMacros(ctx, c, text); err != nil {
 		return nil, err
 	}
 	res := &Result{SQL: text}

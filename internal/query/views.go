@@ -228,6 +228,9 @@ func (e *Engine) ensureViews(ctx context.Context, c *sql.Conn, names []string, a
 				return err
 			}
 		}
+		if err := e.ensureMacros(ctx, c, def.stmt); err != nil {
+			return err
+		}
 		if _, err := c.ExecContext(ctx, def.stmt); err != nil {
 			return fmt.Errorf("cannot create the view %s: %w", n, err)
 		}
