@@ -48,3 +48,14 @@ func matchRule(name, decide, otherwise string) funcRule {
 			" WHEN list_count(match_results) < len(match_results) THEN NULL ELSE " + otherwise + " END), 1)", nil
 	}}
 }
+
+// arrayMacros are the macros of the array rewrites on the tree:
+// athena_subscript(a, i) is a[i] that fails the query when i is below one
+// or past the end, with Athena's messages (a NULL array or index gives
+// NULL).
+func arrayMacros() [][2]string {
+	return [][2]string{
+		{"athena_subscript", "(a, i) AS CASE WHEN i < 1 THEN error('Array subscript must be greater than or equal to one')" +
+			" WHEN i > len(a) THEN error('Array subscript ' || i || ' out of bounds') ELSE a[i] END"},
+	}
+}

@@ -91,7 +91,7 @@ func macroStatements() []string {
 // (translateTree) calls, in the order they must be created: types and
 // semantics that are not one Athena function each.
 func helperMacros() [][2]string {
-	return slices.Concat(ipMacros(), jsonMacros())
+	return slices.Concat(ipMacros(), jsonMacros(), arrayMacros())
 }
 
 // macro is a rule that renames the call to trailsql's athena_<name> macro.

@@ -69,6 +69,24 @@ func TestAthenaFunctions(t *testing.T) {
 	f(`element_at(ARRAY['a', 'b'], -1)`, "b")
 	f(`element_at(ARRAY['a', 'b'], 5)`, null)
 	f(`ARRAY['a', 'b'][2]`, "b")
+	f(`ARRAY['a', 'b'][-1 + 2]`, "a")
+	f(`split('a/b/c', '/')[n] FROM (VALUES (3)) t(n)`, "c")
+	f(`CAST(NULL AS ARRAY(VARCHAR))[2]`, null)
+	f(`ARRAY['a', 'b'][CAST(NULL AS INTEGER)]`, null)
+	f(`MAP(ARRAY['k'], ARRAY['v'])['k']`, "v")
+	// A subscript below one or past the end fails the query, as in
+	// Athena (element_at is NULL there instead).
+	for _, c := range []struct{ expr, want string }{
+		{`ARRAY['a', 'b'][0]`, "Array subscript must be greater than or equal to one"},
+		{`ARRAY['a', 'b'][-1]`, "Array subscript must be greater than or equal to one"},
+		{`ARRAY['a', 'b'][3]`, "Array subscript 3 out of bounds"},
+		{`split('a/b', '/')[n] FROM (VALUES (1), (5)) t(n)`, "Array subscript 5 out of bounds"},
+		{`transform(ARRAY[1], x -> x)[2]`, "Array subscript 2 out of bounds"},
+	} {
+		if _, err := e.Query(context.Background(), "SELECT "+c.expr); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.expr, err, c.want)
+		}
+	}
 	f(`contains(ARRAY['a', 'b'], 'b')`, "true")
 	f(`array_join(ARRAY['a', NULL, 'c'], '-')`, "a-c")
 	f(`array_join(ARRAY['a', NULL, 'c'], '-', 'N')`, "a-N-c")

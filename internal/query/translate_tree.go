@@ -26,6 +26,8 @@ import (
 //   - zip_with(a, b, (x, y) -> e) becomes a list_transform over list_zip;
 //   - reduce(a, init, (s, x) -> e, s -> o) becomes a list_reduce whose
 //     state may have another type than the elements (see rewriteReduce);
+//   - an array subscript a[i] fails the query when i is below one or past
+//     the end, as Athena does (DuckDB: NULL; see isArrayIndex);
 //   - a type that neither Athena nor DuckDB knows is an error that names
 //     Athena's close matches.
 //
@@ -65,6 +67,10 @@ func translateTree(src string, stmt sqltree.Statement) error {
 			case "IPADDRESS", "IPPREFIX":
 				return callNode(n.Pos, "athena_"+strings.ToLower(n.Type), &sqltree.StringLit{Pos: n.Pos, Value: n.Value})
 			}
+		case *sqltree.Subscript:
+			if isArrayIndex(n) {
+				return callNode(n.Pos, "athena_subscript", n.X, n.Index)
+			}
 		case *sqltree.FuncCall:
 			switch funcName(n) {
 			case "contains":
@@ -82,6 +88,45 @@ func translateTree(src string, stmt sqltree.Statement) error {
 		return n
 	})
 	return err
+}
+
+// isArrayIndex reports whether the subscript x[i] is an array's, as far
+// as the tree tells without types: i is a number or arithmetic, or x is
+// an array (an ARRAY[...] literal, a cast to ARRAY, or a call of a
+// function that returns one). A string key, a map and anything not known
+// keep DuckDB's subscript (a map's key, NULL past an array's end).
+func isArrayIndex(s *sqltree.Subscript) bool {
+	switch i := s.Index.(type) {
+	case *sqltree.NumberLit:
+		return !strings.ContainsAny(i.Text, ".eE")
+	case *sqltree.Unary:
+		_, num := i.X.(*sqltree.NumberLit)
+		return num && (i.Op == "-" || i.Op == "+")
+	case *sqltree.Binary:
+		switch i.Op {
+		case "+", "-", "*", "/", "%":
+			return true
+		}
+	case *sqltree.StringLit:
+		return false
+	}
+	switch x := s.X.(type) {
+	case *sqltree.ArrayExpr:
+		return true
+	case *sqltree.Cast:
+		return x.Type.Name == "ARRAY"
+	case *sqltree.FuncCall:
+		return arrayFunctions[funcName(x)]
+	}
+	return false
+}
+
+// arrayFunctions are the Athena functions that return an array.
+var arrayFunctions = map[string]bool{
+	"split": true, "regexp_extract_all": true, "regexp_split": true, "array_agg": true, "sequence": true,
+	"filter": true, "transform": true, "map_keys": true, "map_values": true, "array_distinct": true,
+	"array_sort": true, "array_remove": true, "array_union": true, "array_intersect": true, "array_except": true,
+	"slice": true, "zip": true, "zip_with": true, "flatten": true, "repeat": true,
 }
 
 // callNode is the node of a call of name with args.
