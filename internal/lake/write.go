@@ -19,6 +19,12 @@ import (
 // their statistics and bloom filters.
 const rowGroupRows = 128 * 1024
 
+// flushRows is the row group size of the files that ingest writes (one per
+// bucket and batch): smaller than rowGroupRows, because the two files
+// being written at once hold a row group each in memory, next to the
+// batch of events being decoded.
+const flushRows = 32 * 1024
+
 // writerOptions are the Parquet settings of every data file: zstd pages,
 // dictionaries (from the struct tags), and bloom filters on the identifiers
 // that needle queries look for.
@@ -111,6 +117,13 @@ func writeRows(w io.Writer, rows []Located, ix *needle.Builder) error {
 			}
 			clear(buf)
 			buf = buf[:0]
+			if (i+1)%flushRows == 0 {
+				// End the row group: the writer holds a row group's
+				// columns in memory until then.
+				if err := pw.Flush(); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return pw.Close()
