@@ -343,7 +343,7 @@ func (e *Engine) each(ctx context.Context, query string, args []any, s *sink) (*
 		return nil, err
 	}
 	if err := e.ensureViews(ctx, c, p.tables, p.allTables); err != nil {
-		return nil, err
+		return nil, e.queryError(ctx, err)
 	}
 	// A query that failed before its first row was handed over can run
 	// again; one that handed rows over cannot.
