@@ -351,9 +351,11 @@ type rollWriter struct {
 	ix   *needle.Builder
 	path string
 	rows int
-	buf  []Row         // rows not yet handed to pw
-	raw  []parquet.Row // ... or these, when merging rows as they are
-	done []rolled
+	// grouped is how many of rows are in finished row groups.
+	grouped int
+	buf     []Row         // rows not yet handed to pw
+	raw     []parquet.Row // ... or these, when merging rows as they are
+	done    []rolled
 	// maxRows is the rows of a full file.
 	maxRows int
 }
@@ -393,7 +395,7 @@ func (w *rollWriter) open() error {
 		w.f, w.bw = f, bufio.NewWriterSize(f, 1<<20)
 		w.pw = parquet.NewGenericWriter[Row](w.bw, writerOptions()...)
 		w.ix = needle.NewBuilder(min(w.maxRows, 256*1024))
-		w.rows = 0
+		w.rows, w.grouped = 0, 0
 	}
 	return nil
 }
@@ -409,6 +411,12 @@ func (w *rollWriter) flush() error {
 		_, err = w.pw.WriteRows(w.raw)
 		clear(w.raw)
 		w.raw = w.raw[:0]
+	}
+	if err == nil && w.rows-w.grouped >= flushRows {
+		// End the row group, as ingest does: the writer holds a row
+		// group's columns in memory until then.
+		err = w.pw.Flush()
+		w.grouped = w.rows
 	}
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", w.path, err)
