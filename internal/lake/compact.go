@@ -504,14 +504,35 @@ func mergeGroups(w *rollWriter, groups [][]input, typed bool) (int, error) {
 }
 
 func mergeGroup(w *rollWriter, files []input) (int, error) {
-	var curs []*cursor
+	return kmerge(files, openCursor,
+		func(a, b *cursor) bool { return less(&a.cur.Event, &b.cur.Event) },
+		func(c *cursor) (int64, int64) { return ts(&c.cur.Event), c.cur.FP },
+		func(c *cursor) error { return w.write(c.cur) })
+}
+
+// mergeCursor is an input of kmerge: a data file's rows in time order.
+type mergeCursor interface {
+	// done reports whether the rows are exhausted.
+	done() bool
+	// advance moves to the next row.
+	advance() error
+	close()
+}
+
+// kmerge merges files, each sorted by time, opened with open: it writes
+// the least current row (as less orders them) until every file is done,
+// and returns the number written. An event stored twice is written once:
+// two copies of an event have the same time, so only the fingerprints
+// (key) of the rows of one time are kept.
+func kmerge[C mergeCursor](files []input, open func(input) (C, error), less func(a, b C) bool, key func(C) (stamp, fp int64), write func(C) error) (int, error) {
+	var curs []C
 	defer func() {
 		for _, c := range curs {
 			c.close()
 		}
 	}()
 	for _, f := range files {
-		c, err := openCursor(f)
+		c, err := open(f)
 		if err != nil {
 			return 0, err
 		}
@@ -526,10 +547,7 @@ func mergeGroup(w *rollWriter, files []input) (int, error) {
 	for {
 		best := -1
 		for i, c := range curs {
-			if c.cur == nil {
-				continue
-			}
-			if best < 0 || less(&c.cur.Event, &curs[best].cur.Event) {
+			if !c.done() && (best < 0 || less(c, curs[best])) {
 				best = i
 			}
 		}
@@ -537,13 +555,14 @@ func mergeGroup(w *rollWriter, files []input) (int, error) {
 			return n, nil
 		}
 		c := curs[best]
-		if t := ts(&c.cur.Event); t != seenAt {
+		stamp, fp := key(c)
+		if stamp != seenAt {
 			clear(seen)
-			seenAt = t
+			seenAt = stamp
 		}
-		if _, dup := seen[c.cur.FP]; !dup {
-			seen[c.cur.FP] = struct{}{}
-			if err := w.write(c.cur); err != nil {
+		if _, dup := seen[fp]; !dup {
+			seen[fp] = struct{}{}
+			if err := write(c); err != nil {
 				return n, err
 			}
 			n++
@@ -608,6 +627,8 @@ func (c *cursor) advance() error {
 }
 
 func (c *cursor) close() { c.r.close() }
+
+func (c *cursor) done() bool { return c.cur == nil }
 
 func writeSynced(path string, data []byte) error {
 	f, err := os.Create(path)

@@ -110,13 +110,15 @@ func sameSchema(l *rowLayout, files []input) bool {
 
 // rawCursor reads a bucket's file as parquet rows, in batches.
 type rawCursor struct {
-	path string
-	f    *os.File
-	r    *parquet.Reader
-	buf  []parquet.Row
-	i, n int
-	cur  parquet.Row
-	eof  bool
+	// before, when set, runs before a batch is read over the last one.
+	before func() error
+	path   string
+	f      *os.File
+	r      *parquet.Reader
+	buf    []parquet.Row
+	i, n   int
+	cur    parquet.Row
+	eof    bool
 }
 
 func openRawCursor(path string) (*rawCursor, error) {
@@ -135,6 +137,11 @@ func (c *rawCursor) advance() error {
 		if c.eof {
 			return nil
 		}
+		if c.before != nil && c.n > 0 {
+			if err := c.before(); err != nil {
+				return err
+			}
+		}
 		n, err := c.r.ReadRows(c.buf)
 		if err == io.EOF {
 			c.eof = true
@@ -152,6 +159,8 @@ func (c *rawCursor) advance() error {
 	return nil
 }
 
+func (c *rawCursor) done() bool { return c.cur == nil }
+
 func (c *rawCursor) close() {
 	c.r.Close()
 	c.f.Close()
@@ -159,61 +168,24 @@ func (c *rawCursor) close() {
 
 // mergeRaw is mergeGroup for files of the bucket schema.
 func mergeRaw(w *rollWriter, l *rowLayout, files []input) (int, error) {
-	var curs []*rawCursor
-	defer func() {
-		for _, c := range curs {
-			c.close()
-		}
-	}()
-	for _, f := range files {
-		c, err := openRawCursor(f.path)
-		if err != nil {
-			return 0, err
-		}
-		curs = append(curs, c)
-		if err := c.advance(); err != nil {
-			return 0, err
-		}
-	}
-	seen := map[int64]struct{}{}
-	var seenAt int64
-	n := 0
-	for {
-		best := -1
-		for i, c := range curs {
-			if c.cur == nil {
-				continue
+	return kmerge(files,
+		func(in input) (*rawCursor, error) {
+			c, err := openRawCursor(in.path)
+			if c != nil {
+				c.before = func() error {
+					// The cursor reads its next batch over the rows it
+					// gave: they must be written first.
+					if w.pw == nil {
+						return nil
+					}
+					return w.flush()
+				}
 			}
-			if best < 0 || lessRaw(l, c.cur, curs[best].cur) {
-				best = i
-			}
-		}
-		if best < 0 {
-			return n, nil
-		}
-		c := curs[best]
-		if t := stampOf(l, c.cur); t != seenAt {
-			clear(seen)
-			seenAt = t
-		}
-		fp := value(c.cur, l.fp).Int64()
-		if _, dup := seen[fp]; !dup {
-			seen[fp] = struct{}{}
-			if err := w.writeRaw(l, c.cur); err != nil {
-				return n, err
-			}
-			n++
-		}
-		if c.i >= c.n && w.pw != nil {
-			// The cursor reads its next batch over the rows it gave.
-			if err := w.flush(); err != nil {
-				return n, err
-			}
-		}
-		if err := c.advance(); err != nil {
-			return n, err
-		}
-	}
+			return c, err
+		},
+		func(a, b *rawCursor) bool { return lessRaw(l, a.cur, b.cur) },
+		func(c *rawCursor) (int64, int64) { return stampOf(l, c.cur), value(c.cur, l.fp).Int64() },
+		func(c *rawCursor) error { return w.writeRaw(l, c.cur) })
 }
 
 // unsafeString views b as a string without copying, for values that are
