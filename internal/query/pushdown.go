@@ -100,14 +100,27 @@ func (t *translator) sourceTopN(name string, from, end int) string {
 	if sel < 0 {
 		return ""
 	}
+	calls := 0 // open athena_subscript( calls
 	for i := t.next(sel + 1); i < from; i = t.next(i + 1) {
 		tk := t.toks[i]
 		switch {
 		case tk.is(",") || tk.is(".") || tk.is("[") || tk.is("]") || tk.kind == tokNumber || tk.kind == tokQIdent:
+		case tk.kind == tokIdent && strings.EqualFold(tk.text, "athena_subscript") && t.tok(t.next(i+1)).is("("):
+			// x[n] as translated (Athena's subscript, which fails out
+			// of bounds): a value of the row, like x[n]. Athena computes
+			// the select list of the rows the LIMIT keeps, as the source's
+			// top-n does.
+			i = t.next(i + 1)
+			calls++
+		case tk.is(")") && calls > 0:
+			calls--
 		case tk.kind == tokIdent && !tk.isKeyword("distinct") && !tk.isKeyword("all") && !t.tok(t.next(i+1)).is("("):
 		default:
 			return "" // a function (maybe an aggregate), *, DISTINCT ...
 		}
+	}
+	if calls != 0 {
+		return ""
 	}
 	// ORDER BY keys LIMIT n, and nothing after.
 	k := end
