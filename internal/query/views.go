@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
 	"github.com/trailsql/trailsql/internal/lake"
@@ -55,6 +56,19 @@ func listLake(dir string) (*lakeState, error) {
 		return nil, err
 	}
 	st := &lakeState{accountViews: map[string]string{}, noView: map[string]string{}}
+	// Read the summaries of the buckets' files (their partitions) a few
+	// at a time: at thousands of files this is most of listing a lake.
+	var g errgroup.Group
+	g.SetLimit(8)
+	for _, f := range files {
+		if f.Bucket != nil {
+			g.Go(func() error {
+				st.sums.get(dataFile{path: f.Path})
+				return nil
+			})
+		}
+	}
+	g.Wait()
 	seen := map[cloudtrail.Partition]bool{}
 	for _, f := range files {
 		df := dataFile{path: f.Path, size: f.Size, dir: f.Partition}
