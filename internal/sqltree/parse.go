@@ -171,6 +171,16 @@ func (p *parser) expectOp(op string) {
 }
 
 // fail records "unexpected <current token>, <what>" at the current token.
+// list parses an item with item, then another after each comma.
+func (p *parser) list(item func()) {
+	for p.err == nil {
+		item()
+		if !p.acceptOp(",") {
+			return
+		}
+	}
+}
+
 func (p *parser) fail(what string) {
 	if p.err != nil {
 		return
@@ -276,12 +286,7 @@ func (p *parser) qualifiedName() []*Ident {
 func (p *parser) identList() []*Ident {
 	p.expectOp("(")
 	var ids []*Ident
-	for p.err == nil {
-		ids = append(ids, p.ident())
-		if !p.acceptOp(",") {
-			break
-		}
-	}
+	p.list(func() { ids = append(ids, p.ident()) })
 	p.expectOp(")")
 	return ids
 }

@@ -156,12 +156,7 @@ func (p *parser) predicate() Expr {
 			return e
 		}
 		p.i++
-		for p.err == nil {
-			e.List = append(e.List, p.expr())
-			if !p.acceptOp(",") {
-				break
-			}
-		}
+		p.list(func() { e.List = append(e.List, p.expr()) })
 		if s, ok := e.List[0].(*Subquery); ok && len(e.List) == 1 && p.continuesQuery() {
 			e.List, e.Query = nil, p.queryRest(s)
 		}
@@ -350,12 +345,7 @@ func (p *parser) keywordExpr(t *token) (Expr, bool) {
 		p.i += 2
 		a := &ArrayExpr{Pos: t.pos, Elems: []Expr{}}
 		if !p.isOp("]") {
-			for p.err == nil {
-				a.Elems = append(a.Elems, p.expr())
-				if !p.acceptOp(",") {
-					break
-				}
-			}
+			p.list(func() { a.Elems = append(a.Elems, p.expr()) })
 		}
 		p.expectOp("]")
 		return a, true
@@ -558,12 +548,7 @@ func (p *parser) call(name []*Ident) Expr {
 	case p.isOp("*") && p.peek(1).isOp(")"):
 		f.Args = []Expr{&Star{Pos: p.next().pos}}
 	case !p.isOp(")"):
-		for p.err == nil {
-			f.Args = append(f.Args, p.expr())
-			if !p.acceptOp(",") {
-				break
-			}
-		}
+		p.list(func() { f.Args = append(f.Args, p.expr()) })
 	}
 	return p.callRest(f)
 }
@@ -687,12 +672,7 @@ func (p *parser) typ() *Type {
 		return ty
 	case "ARRAY", "MAP":
 		if p.acceptOp("<") {
-			for p.err == nil {
-				ty.Args = append(ty.Args, &TypeArg{Pos: p.pos(), Type: p.typ()})
-				if !p.acceptOp(",") {
-					break
-				}
-			}
+			p.list(func() { ty.Args = append(ty.Args, &TypeArg{Pos: p.pos(), Type: p.typ()}) })
 			p.expectOp(">")
 			return ty
 		}

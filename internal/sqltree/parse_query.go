@@ -158,12 +158,7 @@ func (p *parser) queryPrimary() QueryBody {
 	case t.isKw("VALUES"):
 		p.i++
 		v := &Values{Pos: t.pos}
-		for p.err == nil {
-			v.Rows = append(v.Rows, p.expr())
-			if !p.acceptOp(",") {
-				break
-			}
-		}
+		p.list(func() { v.Rows = append(v.Rows, p.expr()) })
 		return v
 	case t.isKw("TABLE"):
 		p.i++
@@ -193,19 +188,9 @@ func (p *parser) selectBody() *Select {
 	} else {
 		p.acceptKw("ALL")
 	}
-	for p.err == nil {
-		s.Items = append(s.Items, p.selectItem())
-		if !p.acceptOp(",") {
-			break
-		}
-	}
+	p.list(func() { s.Items = append(s.Items, p.selectItem()) })
 	if p.acceptKw("FROM") {
-		for p.err == nil {
-			s.From = append(s.From, p.relation())
-			if !p.acceptOp(",") {
-				break
-			}
-		}
+		p.list(func() { s.From = append(s.From, p.relation()) })
 	}
 	if p.acceptKw("WHERE") {
 		s.Where = p.expr()
@@ -267,12 +252,7 @@ func (p *parser) groupBy() *GroupBy {
 	} else {
 		p.acceptKw("ALL")
 	}
-	for p.err == nil {
-		g.Items = append(g.Items, p.groupingElement())
-		if !p.acceptOp(",") {
-			break
-		}
-	}
+	p.list(func() { g.Items = append(g.Items, p.groupingElement()) })
 	return g
 }
 
@@ -287,12 +267,7 @@ func (p *parser) groupingElement() Expr {
 		}
 		p.expectOp("(")
 		if !p.isOp(")") {
-			for p.err == nil {
-				g.Sets = append(g.Sets, []Expr{p.expr()})
-				if !p.acceptOp(",") {
-					break
-				}
-			}
+			p.list(func() { g.Sets = append(g.Sets, []Expr{p.expr()}) })
 		}
 		p.expectOp(")")
 		return g
@@ -324,12 +299,7 @@ func (p *parser) parenExprs() []Expr {
 	p.expectOp("(")
 	list := []Expr{}
 	if !p.isOp(")") {
-		for p.err == nil {
-			list = append(list, p.expr())
-			if !p.acceptOp(",") {
-				break
-			}
-		}
+		p.list(func() { list = append(list, p.expr()) })
 	}
 	p.expectOp(")")
 	return list
@@ -373,12 +343,7 @@ func (p *parser) windowSpec() *WindowSpec {
 	}
 	if p.acceptKw("PARTITION") {
 		p.expectKw("BY")
-		for p.err == nil {
-			w.PartitionBy = append(w.PartitionBy, p.expr())
-			if !p.acceptOp(",") {
-				break
-			}
-		}
+		p.list(func() { w.PartitionBy = append(w.PartitionBy, p.expr()) })
 	}
 	if p.isKw("ORDER") {
 		w.OrderBy = p.orderBy()
@@ -506,12 +471,7 @@ func (p *parser) unsampledRelation() Relation {
 		p.i++
 		u := &Unnest{Pos: t.pos}
 		p.expectOp("(")
-		for p.err == nil {
-			u.Args = append(u.Args, p.expr())
-			if !p.acceptOp(",") {
-				break
-			}
-		}
+		p.list(func() { u.Args = append(u.Args, p.expr()) })
 		p.expectOp(")")
 		if p.isKw("WITH") && p.peek(1).isKw("ORDINALITY") {
 			p.i += 2
