@@ -648,33 +648,19 @@ func writeSynced(path string, data []byte) error {
 
 // Reindex rebuilds the sidecar (token index and summary, see package
 // needle) of each data file of bucket b that has none, a damaged one, or
-// one of an older format, and returns how many it rebuilt.
+// one of an older format, and returns how many it rebuilt. (Files of the
+// older layout get new sidecars when Convert moves them into buckets.)
 func (l *Lake) Reindex(b Bucket) (int, error) {
 	files, err := l.BucketFiles(b)
 	if err != nil {
 		return 0, err
 	}
-	return l.reindex(l.BucketDir(b), files, input{})
-}
-
-// ReindexPartition is Reindex for a partition of the older layout.
-func (l *Lake) ReindexPartition(p cloudtrail.Partition) (int, error) {
-	files, err := l.DataFiles(p)
-	if err != nil {
-		return 0, err
-	}
-	return l.reindex(l.PartitionDir(p), files, input{region: p.Region, day: p.Day})
-}
-
-func (l *Lake) reindex(dir string, files []string, part input) (int, error) {
 	n := 0
 	for _, f := range files {
-		if currentSidecar(f, part.region == "") {
+		if currentSidecar(f) {
 			continue
 		}
-		in := part
-		in.path = f
-		ix, err := indexFile(in)
+		ix, err := indexFile(f)
 		if err != nil {
 			return n, err
 		}
@@ -684,30 +670,30 @@ func (l *Lake) reindex(dir string, files []string, part input) (int, error) {
 		n++
 	}
 	if n > 0 {
-		if err := syncDir(dir); err != nil {
+		if err := syncDir(l.BucketDir(b)); err != nil {
 			return n, err
 		}
 	}
 	return n, nil
 }
 
-// currentSidecar reports whether the data file path has a readable sidecar
-// of the current format.
-// of the current format (with parts when the file holds several).
-func currentSidecar(path string, parts bool) bool {
+// currentSidecar reports whether the bucket's data file path has a
+// readable sidecar of the current format, with the parts of its rows.
+func currentSidecar(path string) bool {
 	sc, done, err := needle.OpenFile(path)
 	if err != nil {
 		return false
 	}
 	defer done()
 	s, ok := sc.Summary()
-	return ok && (!parts || s.Parts != nil || s.Rows == 0)
+	return ok && (s.Parts != nil || s.Rows == 0)
 }
 
 // indexFile reads the events of a data file, streaming, into a new index.
-// Rows of a bucket's file are counted in their parts.
-func indexFile(in input) (*needle.Builder, error) {
-	c, err := openCursor(in)
+// indexFile reads the rows of a bucket's data file, streaming, into a new
+// index, each counted in its part.
+func indexFile(path string) (*needle.Builder, error) {
+	c, err := openCursor(input{path: path})
 	if err != nil {
 		return nil, err
 	}
@@ -720,11 +706,7 @@ func indexFile(in input) (*needle.Builder, error) {
 		if c.cur == nil {
 			return ix, nil
 		}
-		if in.region != "" {
-			ix.AddEvent(&c.cur.Event)
-		} else {
-			ix.AddRecord(&c.cur.Event, deref(c.cur.Region), deref(c.cur.Day))
-		}
+		ix.AddRecord(&c.cur.Event, deref(c.cur.Region), deref(c.cur.Day))
 	}
 }
 

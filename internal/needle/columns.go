@@ -55,16 +55,7 @@ func ColumnKind(path string) Kind { return columns[path] }
 // summary.
 func (b *Builder) AddEvent(e *cloudtrail.Event) {
 	b.sum.add(e)
-	EachValue(e, func(path, v string) {
-		switch columns[path] {
-		case ID:
-			b.AddID(v)
-		case JSON:
-			b.AddJSON(v)
-		default:
-			b.AddText(v)
-		}
-	})
+	EachValue(e, func(path, v string) { b.AddKind(columns[path], v) })
 }
 
 // AddRecord is AddEvent for a file that holds several partitions: it also
@@ -74,13 +65,8 @@ func (b *Builder) AddRecord(e *cloudtrail.Event, region, day string) {
 	b.AddEvent(e)
 }
 
-// AddValue adds the tokens of v, the value of the indexed column at path
-// (as EachValue names it), to b; a column that is not indexed adds nothing.
-// With AddSummary it indexes a record given by its column values, as
-// AddRecord does one given as an Event.
-func (b *Builder) AddValue(path, v string) { b.AddKind(columns[path], v) }
-
-// AddKind adds the tokens of v, a value of a column of kind k, to b.
+// AddKind adds the tokens of v, a value of a column of kind k, to b (with
+// AddSummary, how a record given by its column values is indexed).
 func (b *Builder) AddKind(k Kind, v string) {
 	switch k {
 	case ID:

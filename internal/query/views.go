@@ -184,34 +184,6 @@ func viewDefs(st *lakeState) map[string]viewDef {
 	return defs
 }
 
-// viewStatements returns the statements that create every view of st, in
-// an order that creates a view after the views it reads.
-func viewStatements(st *lakeState) []string {
-	defs := viewDefs(st)
-	names := make([]string, 0, len(defs))
-	for n := range defs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var stmts []string
-	made := map[string]bool{}
-	var make func(n string)
-	make = func(n string) {
-		if made[n] {
-			return
-		}
-		made[n] = true
-		for _, d := range defs[n].deps {
-			make(d)
-		}
-		stmts = append(stmts, defs[n].stmt)
-	}
-	for _, n := range names {
-		make(n)
-	}
-	return stmts
-}
-
 // swapFiles are the statements that put the file list that fillFiles
 // made in place of the previous one (for SHOW PARTITIONS and the scan
 // statistics).
@@ -259,7 +231,7 @@ func (e *Engine) ensureViews(ctx context.Context, c *sql.Conn, names []string, a
 	return nil
 }
 
-// filesNext is the table that fillFiles fills, which viewStatements then
+// filesNext is the table that fillFiles fills, which swapFiles then
 // renames to _trailsql_files.
 const filesNext = "_trailsql_files_next"
 
