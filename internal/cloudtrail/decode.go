@@ -23,7 +23,7 @@ func DecodeEvent(raw []byte) (*Event, error) {
 	if !utf8.Valid(raw) {
 		return nil, errors.New("record is not valid UTF-8")
 	}
-	return decodeEvent(raw, string(raw), false)
+	return decodeEvent(raw, string(raw), false, &eventAlloc{})
 }
 
 // DecodeEventShared is DecodeEvent for a record that SplitRecords handed
@@ -36,14 +36,38 @@ func DecodeEventShared(raw []byte) (*Event, error) {
 	if !utf8.Valid(raw) {
 		return nil, errors.New("record is not valid UTF-8")
 	}
-	return decodeEvent(raw, unsafe.String(&raw[0], len(raw)), true)
+	return decodeEvent(raw, unsafe.String(&raw[0], len(raw)), true, &eventAlloc{})
 }
 
-func decodeEvent(raw []byte, src string, trusted bool) (*Event, error) {
-	a := &eventAlloc{}
-	d := eventDecoder{e: &a.e, slab: &a.slab, src: src, raw: raw, alloc: a, trusted: trusted}
+// Decoder is DecodeEventShared with memory reused from one record to the
+// next: the Event that Decode returns (and what it points to, but for
+// raw's bytes) is valid until the next call, and makes no allocation for
+// a common record. A Decoder is for one goroutine.
+type Decoder struct {
+	a eventAlloc
+}
+
+// Decode is DecodeEventShared into d's memory.
+func (d *Decoder) Decode(raw []byte) (*Event, error) {
+	if len(raw) == 0 {
+		return nil, ErrNotEvent
+	}
+	if !utf8.Valid(raw) {
+		return nil, errors.New("record is not valid UTF-8")
+	}
+	unknown, extra := d.a.unknown[:0], d.a.extra[:0]
+	nulls := d.a.nulls[:0]
+	clear(nulls[:cap(nulls)])
+	clear(unknown[:cap(unknown)])
+	d.a = eventAlloc{unknown: unknown, extra: extra, nulls: nulls}
+	return decodeEvent(raw, unsafe.String(&raw[0], len(raw)), true, &d.a)
+}
+
+func decodeEvent(raw []byte, src string, trusted bool, a *eventAlloc) (*Event, error) {
+	d := eventDecoder{e: &a.e, slab: &a.slab, src: src, raw: raw, alloc: a, trusted: trusted, nulls: a.nulls, extra: a.extra}
 	top := eventFields
-	var unknown [][2][]byte
+	unknown := a.unknown
+	defer func() { a.unknown, a.extra, a.nulls = unknown, d.extra, d.nulls }()
 	spaced, err := eachMemberSpace(raw, trusted, func(key []byte, escaped bool, val []byte) error {
 		var i int
 		if escaped {
@@ -129,10 +153,15 @@ type eventAlloc struct {
 	wf   WebIDFederationData
 	tls  TLSDetails
 	res  [2]Resource
+	ts   int64 // EventTimestamp of an Event a Thawer makes
+	// Scratch space a Decoder reuses.
+	unknown [][2][]byte
+	extra   []byte
+	nulls   []string
 }
 
 type slab struct {
-	s [40]string
+	s [56]string
 	n int
 }
 
@@ -143,7 +172,9 @@ func (d *eventDecoder) ptr(s string) *string {
 		d.slab.n++
 		return &d.slab.s[d.slab.n-1]
 	}
-	return &s
+	p := new(string) // not &s: s would be moved to the heap on every call
+	*p = s
+	return p
 }
 
 // sub returns the text of val, a part of the record, without copying it.

@@ -48,3 +48,35 @@ func BenchmarkDecode(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(recs)), "ns/record")
 }
+
+// BenchmarkDecoder is BenchmarkDecode with one reused Decoder, each event
+// then appended in compact form to a reused arena, as ingest does.
+func BenchmarkDecoder(b *testing.B) {
+	recs, size := corpusRecords(b)
+	var dec cloudtrail.Decoder
+	var arena []byte
+	b.ReportAllocs()
+	b.SetBytes(size)
+	b.ResetTimer()
+	for b.Loop() {
+		arena = arena[:0]
+		for _, r := range recs {
+			e, err := dec.Decode(r)
+			if err == cloudtrail.ErrNotEvent {
+				continue
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			arena = cloudtrail.AppendCompact(arena, e)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(recs)), "ns/record")
+	b.ReportMetric(float64(testing.AllocsPerRun(1, func() {
+		for _, r := range recs {
+			if e, err := dec.Decode(r); err == nil {
+				arena = cloudtrail.AppendCompact(arena[:0], e)
+			}
+		}
+	}))/float64(len(recs)), "allocs/record")
+}

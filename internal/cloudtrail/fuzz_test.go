@@ -32,6 +32,8 @@ func FuzzDecode(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		var dec cloudtrail.Decoder
+		var th cloudtrail.Thawer
 		_, _ = cloudtrail.SplitRecords(data, func(r cloudtrail.RawRecord) {
 			if !json.Valid(r.Data) {
 				t.Fatalf("record at offset %d is not valid JSON: %q", r.Offset, r.Data)
@@ -41,9 +43,22 @@ func FuzzDecode(f *testing.F) {
 			if (err == nil) != (serr == nil) {
 				t.Fatalf("DecodeEvent error %v, DecodeEventShared error %v", err, serr)
 			}
+			reused, rerr := dec.Decode(r.Data)
+			if (err == nil) != (rerr == nil) {
+				t.Fatalf("DecodeEvent error %v, Decoder.Decode error %v", err, rerr)
+			}
 			if err != nil {
 				return
 			}
+			if !reflect.DeepEqual(e, reused) {
+				t.Fatalf("Decoder.Decode differs from DecodeEvent:\n%s\n%s", cloudtrail.Rebuild(e), cloudtrail.Rebuild(reused))
+			}
+			compact := cloudtrail.AppendCompact(nil, reused)
+			thawed, n, err := th.Thaw(compact)
+			if err != nil || n != len(compact) || !reflect.DeepEqual(e, thawed) {
+				t.Fatalf("compact round trip differs (%v, %d of %d bytes):\n%s\n%s", err, n, len(compact), cloudtrail.Rebuild(e), cloudtrail.Rebuild(thawed))
+			}
+			th.Reset()
 			if e.FP != shared.FP || e.Hash != shared.Hash || !bytes.Equal(cloudtrail.Rebuild(e), cloudtrail.Rebuild(shared)) {
 				t.Fatalf("the trusted decoder differs:\n%s\n%s", cloudtrail.Rebuild(e), cloudtrail.Rebuild(shared))
 			}
