@@ -20,7 +20,11 @@
 //
 // A query is parsed first (package sqltree): a syntax error is a
 // *sqltree.Error with its line and column (SyntaxContext shows the line
-// with a caret). Passes over the tree drop catalog qualifiers, expand a *
+// with a caret). Errors found later point at the user's SQL too: those of
+// the passes carry the node's position, and those DuckDB finds when it
+// binds the rewritten SQL (an unknown column, field, table or function,
+// an operator or function given the wrong types) are placed on the node of
+// the user's tree that they name (ErrorPosition). Passes over the tree drop catalog qualifiers, expand a *
 // over a lake table into the documented Athena columns (trailsql's helper
 // columns stay selectable by name) and resolve ORDER BY names to output
 // aliases as Trino does; result columns get Athena's lower-case names.

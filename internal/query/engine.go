@@ -322,6 +322,15 @@ type sink struct {
 // each runs one query and hands its answer to s. It returns the Result
 // without rows: columns, Truncated, scan statistics and the SQL that ran.
 func (e *Engine) each(ctx context.Context, query string, args []any, s *sink) (*Result, error) {
+	res, err := e.answer(ctx, query, args, s)
+	if err != nil {
+		return nil, locateError(query, err)
+	}
+	return res, nil
+}
+
+// answer is each, with errors not yet located in the user's SQL.
+func (e *Engine) answer(ctx context.Context, query string, args []any, s *sink) (*Result, error) {
 	start := time.Now()
 	// Parse before anything else: a syntax error or a statement that is
 	// not a query needs no connection.

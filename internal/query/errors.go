@@ -134,13 +134,22 @@ func sortedStrings(s []string) []string {
 	return out
 }
 
-// Error is a query error from DuckDB, in one line.
+// Error is a query error from DuckDB, in one line. Line and Column are
+// where in the user's SQL it is (see ErrorPosition), 0 when not known.
 type Error struct {
-	Msg string
-	Err error // DuckDB's error
+	Msg          string
+	Err          error // DuckDB's error
+	Line, Column int
+
+	context string
 }
 
-func (e *Error) Error() string { return "query: " + e.Msg }
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("query: line %d, column %d: %s", e.Line, e.Column, e.Msg)
+	}
+	return "query: " + e.Msg
+}
 func (e *Error) Unwrap() error { return e.Err }
 
 // closestTable returns the lake table whose name is closest to name, if

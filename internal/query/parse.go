@@ -115,14 +115,15 @@ func parseError(sql string, err error) error {
 	return se
 }
 
-// SyntaxContext returns the source line of a syntax error and a caret
-// under the spot, when err is (or wraps) one.
+// SyntaxContext returns the source line of a query error and a caret
+// under the spot, when err is (or wraps) one whose position is known (see
+// ErrorPosition).
 func SyntaxContext(err error) (string, bool) {
-	var se *sqltree.Error
-	if !errors.As(err, &se) {
+	p, ok := ErrorPosition(err)
+	if !ok || p.Context == "" {
 		return "", false
 	}
-	return se.Context(), true
+	return p.Context, true
 }
 
 // dropCatalogs drops the Athena catalog and database qualifiers of table

@@ -41,7 +41,7 @@ type TranslateOptions struct {
 func Translate(sql string, opts TranslateOptions) (string, error) {
 	p, err := parseSQL(sql)
 	if err != nil {
-		return "", err
+		return "", locateError(sql, err)
 	}
 	return translateText(p.text, opts)
 }

@@ -385,6 +385,8 @@ type UnknownError struct {
 	Name         string
 	Line, Column int // 0 when not known
 	Close        []string
+
+	context string // the line and a caret, see ErrorPosition
 }
 
 func (e *UnknownError) Error() string {
@@ -557,6 +559,8 @@ func jsonTextError(src string, p sqltree.Pos, construct, col, key string) error 
 type TypeError struct {
 	Line, Column int
 	Msg          string
+
+	context string // the line and a caret, see ErrorPosition
 }
 
 func (e *TypeError) Error() string {
