@@ -20,7 +20,5 @@ func stringFuncs() []funcRule {
 		rename("to_hex", "hex", 1),
 		rename("rand", "random", 0),
 		rename("strrev", "reverse", 1),
-		macro("url_extract_host", "(u) AS CASE WHEN regexp_matches(u, '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)') THEN regexp_extract(u, '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)', 1) END", 1),
-		macro("url_extract_path", "(u) AS CASE WHEN regexp_matches(u, '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)') THEN regexp_extract(u, '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)', 1) END", 1),
 	}
 }

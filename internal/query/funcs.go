@@ -51,7 +51,7 @@ func (r funcRule) apply(c *call) (string, error) {
 // funcRules returns every function rule by Athena name.
 func funcRules() map[string]funcRule {
 	m := map[string]funcRule{}
-	for _, family := range [][]funcRule{jsonFuncs(), timeFuncs(), regexpFuncs(), arrayFuncs(), aggFuncs(), stringFuncs(), nullFuncs(), unsupportedFuncs()} {
+	for _, family := range [][]funcRule{jsonFuncs(), timeFuncs(), regexpFuncs(), arrayFuncs(), aggFuncs(), stringFuncs(), urlFuncs(), nullFuncs(), unsupportedFuncs()} {
 		for _, r := range family {
 			if _, dup := m[r.name]; dup {
 				panic("BUG: function rule " + r.name + " defined twice")
@@ -123,7 +123,6 @@ func unsupportedFuncs() []funcRule {
 		unsupported("merge", "write approx_distinct(x) over the rows themselves"),
 		unsupported("tdigest_agg", "write approx_percentile(x, p)"),
 		unsupported("regexp_position", "write strpos(s, regexp_extract(s, pattern))"),
-		unsupported("url_extract_parameter", "write regexp_extract(url, '[?&]name=([^&#]*)', 1)"),
 		unsupported("word_stem", "compare lower(s) instead"),
 		unsupported("xxhash64", "write hash(x)"),
 		unsupported("from_big_endian_64", "decode the value in Go instead"),

@@ -119,6 +119,35 @@ func TestAthenaFunctions(t *testing.T) {
 	f(`strpos('alice', 'i')`, "3")
 	f(`replace('a-b-c', '-')`, "abc")
 	f(`url_extract_host('https://console.aws.amazon.com/iam/home?x=1')`, "console.aws.amazon.com")
+	// URLs, as Presto's tests have them.
+	for _, c := range []struct{ url, protocol, host, port, path, query, fragment string }{
+		{"http://example.com/path1/p.php?k1=v1&k2=v2#Ref1", "http", "example.com", null, "/path1/p.php", "k1=v1&k2=v2", "Ref1"},
+		{"http://example.com/path1/p.php?", "http", "example.com", null, "/path1/p.php", "", ""},
+		{"http://example.com/path1/p.php", "http", "example.com", null, "/path1/p.php", "", ""},
+		{"http://example.com:8080/path1/p.php?k1=v1&k2=v2#Ref1", "http", "example.com", "8080", "/path1/p.php", "k1=v1&k2=v2", "Ref1"},
+		{"https://username@example.com", "https", "example.com", null, "", "", ""},
+		{"https://username:password@example.com", "https", "example.com", null, "", "", ""},
+		{"mailto:test@example.com", "mailto", "", null, "", "", ""},
+		{"foo", "", "", null, "foo", "", ""},
+		{"http://example.com/^", null, null, null, null, null, null},
+		{"http://example.com/a%2", null, null, null, null, null, null},
+		{"https://[::1]:443/a%20b?x=%41+b#f%21", "https", "[::1]", "443", "/a b", "x=A+b", "f!"},
+	} {
+		f(`url_extract_protocol('`+c.url+`')`, c.protocol)
+		f(`url_extract_host('`+c.url+`')`, c.host)
+		f(`url_extract_port('`+c.url+`')`, c.port)
+		f(`url_extract_path('`+c.url+`')`, c.path)
+		f(`url_extract_query('`+c.url+`')`, c.query)
+		f(`url_extract_fragment('`+c.url+`')`, c.fragment)
+	}
+	for _, c := range []struct{ name, want string }{{"k1", "v1"}, {"k2", "v2"}, {"k3", ""}, {"k4", ""}, {"k5", null}} {
+		f(`url_extract_parameter('http://example.com/path1/p.php?k1=v1&k2=v2&k3&k4#Ref1', '`+c.name+`')`, c.want)
+	}
+	f(`url_extract_parameter('http://example.com/path1/p.php?k1=v1&k1=v2&k1&k1#Ref1', 'k1')`, "v1")
+	f(`url_extract_parameter('http://example.com/p.php', 'k1')`, null)
+	f(`url_extract_parameter('http://example.com/p.php?', 'k1')`, null)
+	f(`url_encode('a b/c~*_.-é')`, "a+b%2Fc%7E*_.-%C3%A9")
+	f(`url_decode('a+b%2Fc%7E%2B')`, "a b/c~+")
 	f(`format('%s has %d keys', 'alice', 2)`, "alice has 2 keys")
 	// concat, greatest and least are NULL when an argument is NULL.
 	f(`concat('a', 'b', 'c')`, "abc")
