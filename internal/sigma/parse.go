@@ -663,6 +663,10 @@ func (p *parser) matcher(search, key string, line int, vn *yaml.Node, r *Rule) (
 			}
 			for i := range v.Patterns {
 				v.Patterns[i] = v.Patterns[i].wrap(fm.Position)
+				if fm.Keyword && !v.Patterns[i].HasWildcard() {
+					// A keyword without wildcards is a substring.
+					v.Patterns[i] = v.Patterns[i].wrap(Contains)
+				}
 			}
 		case OpRegexp:
 			src := v.Text

@@ -240,7 +240,9 @@ type Value struct {
 	// of them matches. There is exactly one except for base64offset,
 	// which gives the three shifted encodings. Numbers and booleans are
 	// literal patterns of their text (443 matches "443", true matches
-	// "true"). contains/startswith/endswith have added their wildcards.
+	// "true"). contains/startswith/endswith have added their wildcards;
+	// for a keyword matcher a pattern without any wildcard has been made a
+	// substring (*value*).
 	Patterns []Pattern
 	// Regexp (OpRegexp) is the compiled expression, with the i/m/s
 	// sub-modifiers applied as (?i), (?m), (?s) flags.
