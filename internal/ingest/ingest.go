@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"sort"
 	"strings"
@@ -144,9 +145,14 @@ type work struct {
 	explicit bool
 }
 
+// placed is one decoded event of an object, without pointers: its
+// compact form is in its result's arena.
 type placed struct {
-	part   cloudtrail.Partition
-	ev     *cloudtrail.Event
+	part   uint32 // index in result.parts
+	off    uint32 // where its compact form starts in result.arena
+	ts     int64  // EventTimestamp
+	fp     int64  // Event.FP
+	hash   int64  // Event.Hash
 	index  int
 	offset int64
 }
@@ -155,6 +161,8 @@ type result struct {
 	w          work
 	entry      lake.Entry
 	events     []placed
+	arena      []byte                 // the events in compact form (cloudtrail.AppendCompact)
+	parts      []cloudtrail.Partition // the partitions of the events
 	problems   []cloudtrail.Problem
 	raw        []byte // the object as stored, kept when it is quarantined whole
 	filtered   int
@@ -178,7 +186,10 @@ func Run(ctx context.Context, lk *lake.Lake, opts Options) (Summary, error) {
 		opts:  &opts,
 		man:   man,
 		run:   start.UTC().Format("20060102T150405Z"),
-		bufs:  map[cloudtrail.Partition][]*cloudtrail.Event{},
+		bufs:  map[lake.Bucket][]lake.CompactRef{},
+		comp:  &lake.Compact{},
+		place: map[lake.Place]uint32{},
+		bdays: map[dayKey]bool{},
 		fps:   map[cloudtrail.Partition]map[int64]int64{},
 		days:  map[dayKey]bool{},
 		touch: map[lake.Bucket]bool{},
@@ -359,8 +370,10 @@ func readObject(ctx context.Context, w work, opts *Options, bufs *buffers) resul
 		return r
 	}
 	r.inBytes = f.in
-	// data is never reused: the events' strings share it.
+	// data is the worker's buffer, reused for its next object: what the
+	// result keeps is copied out of it (events into the arena).
 	data, gzErr := f.data, f.gzErr
+	r.arena = make([]byte, 0, len(data)*3/4+1024)
 	r.plainBytes = int64(len(data))
 	// whole quarantines the object as stored, read again if it was gzip.
 	whole := func(reason string) result {
@@ -375,7 +388,7 @@ func readObject(ctx context.Context, w work, opts *Options, bufs *buffers) resul
 		return whole(fmt.Sprintf("object is larger than %d bytes uncompressed", opts.MaxObjectBytes))
 	}
 	shape, err := cloudtrail.SplitRecords(data,
-		func(rec cloudtrail.RawRecord) { r.addRecord(rec, w, opts) },
+		func(rec cloudtrail.RawRecord) { r.addRecord(rec, opts, bufs) },
 		func(p cloudtrail.Problem) {
 			p.Data = bytes.Clone(p.Data)
 			r.problems = append(r.problems, p)
@@ -434,6 +447,8 @@ func (r *result) quarantineWhole(raw []byte, reason string) {
 	r.entry.Outcome = lake.OutcomeQuarantined
 	r.entry.Reason = reason
 	r.events = nil
+	r.arena = nil
+	r.parts = nil
 	r.problems = nil
 	r.raw = raw
 }
@@ -450,7 +465,8 @@ func (r *result) allNotEvents() bool {
 	return true
 }
 
-func (r *result) addRecord(rec cloudtrail.RawRecord, w work, opts *Options) {
+func (r *result) addRecord(rec cloudtrail.RawRecord, opts *Options, bufs *buffers) {
+	w := &r.w
 	r.entry.Events++
 	bad := func(reason string) {
 		r.problems = append(r.problems, cloudtrail.Problem{
@@ -463,12 +479,12 @@ func (r *result) addRecord(rec cloudtrail.RawRecord, w work, opts *Options) {
 		bad(fmt.Sprintf("record is %d bytes, over the %d-byte limit", len(rec.Data), opts.MaxRecordBytes))
 		return
 	}
-	e, err := cloudtrail.DecodeEventShared(rec.Data)
+	e, err := bufs.dec.Decode(rec.Data)
 	if errors.Is(err, cloudtrail.ErrNotEvent) {
 		// An event delivered through EventBridge is stored as the event
 		// itself (the envelope's "detail").
 		if detail, ok := cloudtrail.Unwrap(rec.Data); ok {
-			e, err = cloudtrail.DecodeEventShared(detail)
+			e, err = bufs.dec.Decode(detail)
 		}
 	}
 	if err != nil {
@@ -488,9 +504,28 @@ func (r *result) addRecord(rec cloudtrail.RawRecord, w work, opts *Options) {
 		r.filtered++
 		return
 	}
-	key := w.obj.Key
-	e.Object = &key
-	r.events = append(r.events, placed{part: p, ev: e, index: rec.Index, offset: rec.Offset})
+	e.Object = &w.obj.Key
+	off := len(r.arena)
+	r.arena = cloudtrail.AppendCompact(r.arena, e)
+	if len(r.arena) > math.MaxUint32 {
+		bad("the object's events are over 4 GiB in compact form")
+		r.arena = r.arena[:off]
+		return
+	}
+	r.events = append(r.events, placed{part: r.partIndex(p), off: uint32(off), ts: *e.EventTimestamp, fp: e.FP, hash: e.Hash, index: rec.Index, offset: rec.Offset})
+}
+
+// partIndex returns the index of p in r.parts, adding it (its strings
+// copied out of the worker's buffer) if new.
+func (r *result) partIndex(p cloudtrail.Partition) uint32 {
+	for i := len(r.parts) - 1; i >= 0; i-- {
+		if r.parts[i] == p {
+			return uint32(i)
+		}
+	}
+	p.Account, p.Region = strings.Clone(p.Account), strings.Clone(p.Region)
+	r.parts = append(r.parts, p)
+	return uint32(len(r.parts) - 1)
 }
 
 // recordOK applies the filter to a record of an object whose key says
@@ -517,7 +552,14 @@ type collector struct {
 	run     string
 	start   time.Time
 	sum     Summary
-	bufs    map[cloudtrail.Partition][]*cloudtrail.Event
+	// The batch being gathered: its events in compact form (comp, with
+	// place the index of each place in comp.Places), the references to
+	// them by bucket, and the days they are of.
+	bufs    map[lake.Bucket][]lake.CompactRef
+	comp    *lake.Compact
+	place   map[lake.Place]uint32
+	bdays   map[dayKey]bool
+	nbytes  int
 	fps     map[cloudtrail.Partition]map[int64]int64
 	days    map[dayKey]bool      // the days whose fingerprints fps holds
 	touch   map[lake.Bucket]bool // buckets written by this run
@@ -581,13 +623,32 @@ func (c *collector) add(r result) error {
 	}
 	c.sum.Events += e.Events
 	c.sum.Filtered += r.filtered
-	for _, pl := range r.events {
-		set, err := c.fingerprints(pl.part)
+	// What the result's events need, by partition (an object's events
+	// are of a few): fingerprint set, bucket and place in the batch.
+	sets := make([]map[int64]int64, len(r.parts))
+	buckets := make([]lake.Bucket, len(r.parts))
+	places := make([]uint32, len(r.parts))
+	for i, p := range r.parts {
+		set, err := c.fingerprints(p)
 		if err != nil {
 			return err
 		}
-		if h, dup := set[pl.ev.FP]; dup {
-			if h == pl.ev.Hash {
+		sets[i] = set
+		buckets[i] = lake.BucketOf(p)
+		pl := lake.Place{Region: p.Region, Day: p.Day}
+		k, ok := c.place[pl]
+		if !ok {
+			k = uint32(len(c.comp.Places))
+			c.place[pl] = k
+			c.comp.Places = append(c.comp.Places, pl)
+		}
+		places[i] = k
+	}
+	arena := -1
+	for _, pl := range r.events {
+		set := sets[pl.part]
+		if h, dup := set[pl.fp]; dup {
+			if h == pl.hash {
 				e.Duplicates++
 				c.sum.Duplicates++
 				continue
@@ -600,23 +661,35 @@ func (c *collector) add(r result) error {
 			if e.Outcome == lake.OutcomeOK {
 				e.Outcome = lake.OutcomePartial
 			}
-			reason := fmt.Sprintf("record %d at offset %d: an event with eventID %q, the same time and name is already stored with different content", pl.index, pl.offset, deref(pl.ev.EventID))
+			var th cloudtrail.Thawer
+			ev, _, err := th.Thaw(r.arena[pl.off:])
+			if err != nil {
+				return err
+			}
+			reason := fmt.Sprintf("record %d at offset %d: an event with eventID %q, the same time and name is already stored with different content", pl.index, pl.offset, deref(ev.EventID))
 			if e.Reason == "" {
 				e.Reason = reason
 			}
-			if err := c.q.Add(lake.QuarantineItem{Key: e.Key, Index: pl.index, Offset: pl.offset, Reason: reason}, cloudtrail.Rebuild(pl.ev)); err != nil {
+			if err := c.q.Add(lake.QuarantineItem{Key: e.Key, Index: pl.index, Offset: pl.offset, Reason: reason}, cloudtrail.Rebuild(ev)); err != nil {
 				return err
 			}
 			continue
 		}
-		set[pl.ev.FP] = pl.ev.Hash
-		c.bufs[pl.part] = append(c.bufs[pl.part], pl.ev)
+		set[pl.fp] = pl.hash
+		if arena < 0 {
+			arena = len(c.comp.Arenas)
+			c.comp.Arenas = append(c.comp.Arenas, r.arena)
+			c.nbytes += len(r.arena)
+		}
+		b := buckets[pl.part]
+		c.bufs[b] = append(c.bufs[b], lake.CompactRef{TS: pl.ts, Arena: uint32(arena), Off: pl.off, Place: places[pl.part]})
+		c.bdays[dayKey{b, r.parts[pl.part].Day}] = true
 		c.nbuf++
 		e.Written++
 	}
 	c.pending = append(c.pending, e)
 	c.progress()
-	if c.nbuf >= c.opts.FlushEvents {
+	if c.nbuf >= c.opts.FlushEvents || c.nbytes >= maxBatchBytes {
 		return c.flush()
 	}
 	return nil
@@ -668,9 +741,14 @@ func (c *collector) fingerprints(p cloudtrail.Partition) (map[int64]int64, error
 // batch is a set of buffered events and the manifest entries of the
 // objects they complete.
 type batch struct {
-	bufs    map[cloudtrail.Partition][]*cloudtrail.Event
+	bufs    map[lake.Bucket][]lake.CompactRef
+	comp    *lake.Compact
 	entries []lake.Entry
 }
+
+// maxBatchBytes bounds the compact events of one batch, whatever their
+// number: two batches are in memory at once.
+const maxBatchBytes = 96 << 20
 
 // flush hands the buffered events to the writer and starts a new buffer.
 // It waits while the writer is busy with the previous batch, so at most two
@@ -682,16 +760,15 @@ func (c *collector) flush() error {
 	if err := c.writeErr(); err != nil {
 		return err
 	}
-	b := batch{bufs: c.bufs, entries: c.pending}
+	b := batch{bufs: c.bufs, comp: c.comp, entries: c.pending}
 	c.batches <- b
 	// The previous batch is written now. Keep the fingerprints of the
 	// partitions in this batch (the next objects most likely add to them);
 	// forget the others to bound memory: they are read again from their
 	// (complete) files if needed.
-	keep := map[dayKey]bool{}
-	for p := range b.bufs {
-		keep[dayKey{lake.BucketOf(p), p.Day}] = true
-		c.touch[lake.BucketOf(p)] = true
+	keep := c.bdays
+	for k := range b.bufs {
+		c.touch[k] = true
 	}
 	for p := range c.fps {
 		if !keep[dayKey{lake.BucketOf(p), p.Day}] {
@@ -703,9 +780,13 @@ func (c *collector) flush() error {
 			delete(c.days, k)
 		}
 	}
-	c.bufs = map[cloudtrail.Partition][]*cloudtrail.Event{}
+	c.bufs = map[lake.Bucket][]lake.CompactRef{}
+	c.comp = &lake.Compact{}
+	c.place = map[lake.Place]uint32{}
+	c.bdays = map[dayKey]bool{}
 	c.pending = nil
 	c.nbuf = 0
+	c.nbytes = 0
 	return nil
 }
 
@@ -733,33 +814,24 @@ func (c *collector) writeLoop() {
 }
 
 func (c *collector) writeBatch(b batch) error {
-	groups := map[lake.Bucket]map[cloudtrail.Partition][]*cloudtrail.Event{}
-	sizes := map[lake.Bucket]int{}
-	for p, evs := range b.bufs {
-		k := lake.BucketOf(p)
-		if groups[k] == nil {
-			groups[k] = map[cloudtrail.Partition][]*cloudtrail.Event{}
-		}
-		groups[k][p] = evs
-		sizes[k] += len(evs)
-	}
-	buckets := make([]lake.Bucket, 0, len(groups))
-	for k := range groups {
+	buckets := make([]lake.Bucket, 0, len(b.bufs))
+	for k := range b.bufs {
 		buckets = append(buckets, k)
 	}
-	sort.Slice(buckets, func(i, j int) bool { return sizes[buckets[i]] > sizes[buckets[j]] })
+	sort.Slice(buckets, func(i, j int) bool { return len(b.bufs[buckets[i]]) > len(b.bufs[buckets[j]]) })
 	g := errgroup.Group{}
 	g.SetLimit(c.opts.Workers)
 	for _, k := range buckets {
 		g.Go(func() error {
-			_, size, err := c.lk.AddEvents(k, groups[k])
+			refs := b.bufs[k]
+			_, size, err := c.lk.AddCompact(k, b.comp, refs)
 			if err != nil {
 				return err
 			}
 			c.mu.Lock()
 			c.sum.Files++
 			c.sum.LakeBytes += size
-			c.sum.Written += sizes[k]
+			c.sum.Written += len(refs)
 			c.mu.Unlock()
 			return nil
 		})

@@ -10,6 +10,8 @@ import (
 	"io"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailsql/trailsql/internal/cloudtrail"
 )
 
 // maxKeptBuffer is the largest read buffer a worker keeps between objects:
@@ -19,6 +21,7 @@ const maxKeptBuffer = 64 << 20
 // buffers are a worker's reusable read state: what an object's events keep
 // is copied out of them.
 type buffers struct {
+	dec   cloudtrail.Decoder
 	br    *bufio.Reader
 	zr    *gzip.Reader
 	plain bytes.Buffer // the object uncompressed, before it is copied out
@@ -47,7 +50,7 @@ func (c *counter) Read(p []byte) (int, error) {
 // fetched is an object read once, streaming: the compressed bytes are
 // decompressed as they come and never held whole.
 type fetched struct {
-	data     []byte // the object uncompressed, up to limit+1 bytes; owned (never reused)
+	data     []byte // the object uncompressed, up to limit+1 bytes: the worker's buffer, reused for its next object
 	gzipped  bool
 	gzErr    error  // the gzip stream's error; data holds what was readable before it
 	in       int64  // bytes read as stored
@@ -104,12 +107,12 @@ func fetch(ctx context.Context, w work, limit int64, bufs *buffers) (fetched, er
 	}
 	f.in, f.crc = cnt.n, cnt.crc
 	f.complete = cnt.n <= limit && int64(bufs.plain.Len()) <= limit
-	f.data = bytes.Clone(bufs.plain.Bytes())
+	f.data = bufs.plain.Bytes()
 	if f.data == nil {
 		f.data = []byte{}
 	}
 	if bufs.plain.Cap() > maxKeptBuffer {
-		bufs.plain = bytes.Buffer{}
+		bufs.plain = bytes.Buffer{} // f.data stays the object's own
 	}
 	return f, nil
 }
@@ -124,7 +127,7 @@ var errChanged = errors.New("ingest: object changed while being read")
 // be what was first read.
 func (f *fetched) stored(ctx context.Context, w work, limit int64) ([]byte, error) {
 	if !f.gzipped {
-		return f.data, nil
+		return bytes.Clone(f.data), nil
 	}
 	rc, err := w.src.Open(ctx, w.obj)
 	if err != nil {

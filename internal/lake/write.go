@@ -142,15 +142,24 @@ func WriteRows(w io.Writer, rows []Row) error {
 // it visible by rename. It returns the file's path and size.
 func (l *Lake) writeFile(b Bucket, prefix string, rows []Located) (string, int64, error) {
 	sortLocated(rows)
+	return l.newFile(b, prefix, len(rows), func(w io.Writer, ix *needle.Builder) error {
+		return writeRows(w, rows, ix)
+	})
+}
+
+// newFile writes a new data file of bucket b, of about n rows, with write
+// (which also fills the file's token index), and makes it visible, after
+// its sidecar, by rename. It returns the file's path and size.
+func (l *Lake) newFile(b Bucket, prefix string, n int, write func(io.Writer, *needle.Builder) error) (string, int64, error) {
 	name := prefix + "-" + l.newID() + ".parquet"
 	tmp := l.tmpPath(name)
 	f, err := os.Create(tmp)
 	if err != nil {
 		return "", 0, fmt.Errorf("cannot create %s: %w", tmp, err)
 	}
-	ix := needle.NewBuilder(len(rows))
+	ix := needle.NewBuilder(n)
 	bw := bufio.NewWriterSize(f, 1<<20)
-	err = writeRows(bw, rows, ix)
+	err = write(bw, ix)
 	if err == nil {
 		err = bw.Flush()
 	}
