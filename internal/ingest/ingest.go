@@ -545,13 +545,13 @@ func recordOK(f source.Filter, e *cloudtrail.Event, p cloudtrail.Partition) bool
 // and writes them out in batches, each followed by the manifest lines of the
 // objects it completes.
 type collector struct {
-	lk      *lake.Lake
-	opts    *Options
-	man     *lake.Manifest
-	q       *lake.Quarantine
-	run     string
-	start   time.Time
-	sum     Summary
+	lk    *lake.Lake
+	opts  *Options
+	man   *lake.Manifest
+	q     *lake.Quarantine
+	run   string
+	start time.Time
+	sum   Summary
 	// The batch being gathered: its events in compact form (comp, with
 	// place the index of each place in comp.Places), the references to
 	// them by bucket, and the days they are of.
