@@ -54,7 +54,8 @@
 //   - null matches when the field has no value: the key is missing, or
 //     one of its values is JSON null (an empty array gives no value, so
 //     null matches it).
-//   - '' matches only the empty string (not a missing key, not null).
+//   - An empty string value matches only the empty string (not a
+//     missing key, not null).
 //   - A list of values is an OR; with `all` it is an AND (each value must
 //     match some value of the field).
 //   - exists: true matches when the last key of the path is present in at
