@@ -207,10 +207,12 @@ func jodaFormat(f string) (string, error) {
 			spec = map[bool]string{true: "%A", false: "%a"}[n >= 4]
 		case c == 'D':
 			spec = "%j"
+		// Times are UTC in trailsql's session (see timeFuncs), so the zone
+		// is written as Joda writes UTC: Z +0000, ZZ +00:00, ZZZ and z UTC.
 		case c == 'Z':
-			spec = "%z"
+			spec = [...]string{"", "+0000", "+00:00", "UTC"}[min(n, 3)]
 		case c == 'z':
-			spec = "%Z"
+			spec = "UTC"
 		case c == 'w':
 			spec = "%V"
 		case c == 'e':

@@ -45,6 +45,16 @@ func TestAthenaFunctions(t *testing.T) {
 	f(`date_parse('2019-09-30 10:15:07', '%Y-%m-%d %H:%i:%s')`, "2019-09-30 10:15:07.000")
 	f(`date_format(from_iso8601_timestamp('2019-09-30T10:15:07Z'), '%Y/%m/%d %T %a %b %e')`, "2019/09/30 10:15:07 Mon Sep 30")
 	f(`format_datetime(from_iso8601_timestamp('2019-09-30T10:15:07Z'), 'yyyy-MM-dd HH:mm')`, "2019-09-30 10:15")
+	f(`format_datetime(from_iso8601_timestamp('2019-09-30T10:15:07Z'), 'HH:mm Z|ZZ|ZZZ|z')`, "10:15 +0000|+00:00|UTC|UTC")
+	// date_trunc and date_add keep a DATE a DATE, as in Trino.
+	f(`CAST(date_trunc('week', DATE '2024-05-15') AS VARCHAR)`, "2024-05-13")
+	f(`typeof(date_trunc('quarter', CAST('2024-05-15' AS DATE)))`, "DATE")
+	f(`CAST(date_add('month', 1, from_iso8601_date('2024-01-31')) AS VARCHAR)`, "2024-02-29")
+	f(`typeof(date_add('day', 1, current_date))`, "DATE")
+	f(`typeof(date_trunc('hour', TIMESTAMP '2024-01-01 10:11:12'))`, "TIMESTAMP")
+	if _, err := e.Query(context.Background(), "SELECT date_trunc('hour', DATE '2024-05-15')"); err == nil || !strings.Contains(err.Error(), "'hour' is not a valid DATE field") {
+		t.Errorf("date_trunc('hour', DATE ...): %v, want Trino's refusal", err)
+	}
 	f(`to_unixtime(from_iso8601_timestamp('2019-09-30T00:00:00Z'))`, "1569801600")
 	f(`from_unixtime(1569801600)`, "2019-09-30 00:00:00.000 UTC")
 	f(`date_add('day', -7, from_iso8601_timestamp('2019-10-02T00:00:00Z'))`, "2019-09-25 00:00:00.000 UTC")

@@ -83,11 +83,59 @@ func translateTree(src string, stmt sqltree.Statement) error {
 				return rewriteZipWith(n)
 			case "reduce":
 				return rewriteReduce(n)
+			case "date_trunc", "date_add":
+				r, e := dateArithmetic(src, n)
+				if e != nil {
+					fail(e)
+				}
+				return r
 			}
 		}
 		return n
 	})
 	return err
+}
+
+// dateArithmetic keeps date_trunc(unit, d) and date_add(unit, n, d) of a
+// DATE a DATE, as in Trino (DuckDB makes them timestamps), and refuses a
+// unit smaller than a day on a DATE as Trino does. Whether the value is a
+// DATE is known from the tree only for DATE literals, casts to DATE,
+// current_date and the functions that return one; anything else is left
+// to DuckDB.
+func dateArithmetic(src string, c *sqltree.FuncCall) (sqltree.Expr, error) {
+	if len(c.Args) < 2 || !isDateExpr(c.Args[len(c.Args)-1]) {
+		return c, nil
+	}
+	unit, ok := c.Args[0].(*sqltree.StringLit)
+	if !ok {
+		return c, nil
+	}
+	switch strings.ToLower(unit.Value) {
+	case "day", "week", "month", "quarter", "year":
+		return &sqltree.Cast{Pos: c.Pos, X: c, Type: &sqltree.Type{Pos: c.Pos, Name: "DATE"}}, nil
+	case "millisecond", "second", "minute", "hour":
+		line, col := sqltree.LineColumn(src, unit.Pos)
+		return nil, &TypeError{Line: line, Column: col, Msg: fmt.Sprintf("'%s' is not a valid DATE field (%s of a DATE takes day, week, month, quarter or year; cast the date to TIMESTAMP for smaller units)", unit.Value, funcName(c))}
+	}
+	return c, nil
+}
+
+// isDateExpr reports whether the tree says e is a DATE.
+func isDateExpr(e sqltree.Expr) bool {
+	switch e := e.(type) {
+	case *sqltree.TypedLit:
+		return e.Type == "DATE"
+	case *sqltree.Cast:
+		return e.Type != nil && e.Type.Name == "DATE" && len(e.Type.Args) == 0
+	case *sqltree.Special:
+		return e.Name == "CURRENT_DATE"
+	case *sqltree.FuncCall:
+		switch funcName(e) {
+		case "from_iso8601_date", "date", "last_day_of_month", "current_date":
+			return true
+		}
+	}
+	return false
 }
 
 // isArrayIndex reports whether the subscript x[i] is an array's, as far
