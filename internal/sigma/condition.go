@@ -260,10 +260,10 @@ func appendFlat[T interface{ *And | *Or }](args []Expr, e Expr) []Expr {
 
 func (p *condParser) not() (Expr, error) {
 	if p.peek().kind == tokNot {
-		p.next()
+		t := p.next()
 		p.depth++
 		if p.depth > maxConditionDepth {
-			return nil, p.errf(p.peek(), "condition nested too deeply")
+			return nil, p.errf(t, "condition nested too deeply")
 		}
 		e, err := p.not()
 		p.depth--
