@@ -201,10 +201,14 @@ func (e *Engine) ensureViews(ctx context.Context, c *sql.Conn, names []string, a
 		for n := range e.views {
 			names = append(names, n)
 		}
+		names = append(names, findingsTable)
 		sort.Strings(names)
 	}
 	var create func(n string) error
 	create = func(n string) error {
+		if n == findingsTable {
+			return e.createFindings(ctx, c) // findings.go: made again for every statement
+		}
 		def, ok := e.views[n]
 		if !ok || e.made[n] {
 			return nil
