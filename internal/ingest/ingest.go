@@ -373,7 +373,6 @@ func readObject(ctx context.Context, w work, opts *Options, bufs *buffers) resul
 	// data is the worker's buffer, reused for its next object: what the
 	// result keeps is copied out of it (events into the arena).
 	data, gzErr := f.data, f.gzErr
-	r.arena = make([]byte, 0, len(data)*3/4+1024)
 	r.plainBytes = int64(len(data))
 	// whole quarantines the object as stored, read again if it was gzip.
 	whole := func(reason string) result {
@@ -393,6 +392,13 @@ func readObject(ctx context.Context, w work, opts *Options, bufs *buffers) resul
 			p.Data = bytes.Clone(p.Data)
 			r.problems = append(r.problems, p)
 		})
+	// The events in compact form, from the worker's scratch arena: the
+	// result's own arena is their exact size.
+	r.arena = bytes.Clone(bufs.arena)
+	if cap(bufs.arena) > maxKeptBuffer {
+		bufs.arena = nil
+	}
+	bufs.arena = bufs.arena[:0]
 	if gzErr != nil {
 		reason := "gzip: " + gzErr.Error()
 		if errors.Is(gzErr, io.ErrUnexpectedEOF) {
@@ -505,11 +511,11 @@ func (r *result) addRecord(rec cloudtrail.RawRecord, opts *Options, bufs *buffer
 		return
 	}
 	e.Object = &w.obj.Key
-	off := len(r.arena)
-	r.arena = cloudtrail.AppendCompact(r.arena, e)
-	if len(r.arena) > math.MaxUint32 {
+	off := len(bufs.arena)
+	bufs.arena = cloudtrail.AppendCompact(bufs.arena, e)
+	if len(bufs.arena) > math.MaxUint32 {
 		bad("the object's events are over 4 GiB in compact form")
-		r.arena = r.arena[:off]
+		bufs.arena = bufs.arena[:off]
 		return
 	}
 	r.events = append(r.events, placed{part: r.partIndex(p), off: uint32(off), ts: *e.EventTimestamp, fp: e.FP, hash: e.Hash, index: rec.Index, offset: rec.Offset})

@@ -22,6 +22,7 @@ const maxKeptBuffer = 64 << 20
 // is copied out of them.
 type buffers struct {
 	dec   cloudtrail.Decoder
+	arena []byte // an object's events in compact form, before they are copied out
 	br    *bufio.Reader
 	zr    *gzip.Reader
 	plain bytes.Buffer // the object uncompressed, before it is copied out
