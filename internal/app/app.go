@@ -152,6 +152,15 @@ func (a *App) Name() string { return a.name }
 // Dir is the local lake folder: the lake itself, or an s3:// lake's copy.
 func (a *App) Dir() string { return a.dir }
 
+// S3URL is an s3:// lake's URL, its prefix ending with "/" ("" for a
+// local lake).
+func (a *App) S3URL() string {
+	if a.mirror == nil {
+		return ""
+	}
+	return a.mirror.URL()
+}
+
 // Writable reports whether the App was opened for writing.
 func (a *App) Writable() bool { return a.lake != nil }
 

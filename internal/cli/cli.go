@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trailsql/trailsql/internal/app"
 	"github.com/trailsql/trailsql/internal/iostreams"
 	"github.com/trailsql/trailsql/internal/query"
 )
@@ -74,7 +75,7 @@ func Run(ctx context.Context, f *Factory, args []string) ExitCode {
 	}
 	var ue *UsageError
 	switch {
-	case errors.As(err, &ue), isCobraUsage(err):
+	case errors.As(err, &ue), isCobraUsage(err), app.IsInput(err):
 		return ExitUsage
 	case errors.Is(err, context.Canceled):
 		return ExitCancel
@@ -142,7 +143,12 @@ Start with:  trailsql demo`,
 		return &flagError{err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
 	root.Args = cobra.ArbitraryArgs
+	var version bool
+	root.Flags().BoolVar(&version, "version", false, "print the version, commit and DuckDB version")
 	root.RunE = func(c *cobra.Command, args []string) error {
+		if version {
+			return runVersion(c.Context(), f)
+		}
 		if len(args) > 0 {
 			return usagef("unknown command %q (see 'trailsql --help')", args[0])
 		}

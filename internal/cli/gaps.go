@@ -7,8 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trailsql/trailsql/internal/gaps"
-	"github.com/trailsql/trailsql/internal/lake"
-	"github.com/trailsql/trailsql/internal/query"
 )
 
 // GapsOptions are the settings of `trailsql gaps`.
@@ -19,6 +17,7 @@ type GapsOptions struct {
 	MinHours        int
 	SVG             string
 	Format          string
+	S3              S3Flags
 }
 
 func newGapsCmd(f *Factory) *cobra.Command { return newGapsCmdWith(f, runGaps) }
@@ -26,7 +25,7 @@ func newGapsCmd(f *Factory) *cobra.Command { return newGapsCmdWith(f, runGaps) }
 func newGapsCmdWith(f *Factory, runF func(context.Context, *Factory, *GapsOptions) error) *cobra.Command {
 	opts := &GapsOptions{}
 	cmd := &cobra.Command{
-		Use:   "gaps [--lake DIR] [--since DATE] [--until DATE] [--account ID] [--region R] [--svg FILE]",
+		Use:   "gaps [--lake DIR|s3://bucket/prefix] [--since DATE] [--until DATE] [--account ID] [--region R] [--svg FILE]",
 		Short: "Find hours without CloudTrail delivery, and when trails were stopped",
 		Long: `Find holes in CloudTrail delivery in the lake.
 
@@ -67,7 +66,7 @@ time, or a duration before now (36h, 7d).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Lake, "lake", "", "lake folder (default $TRAILSQL_LAKE or ./trailsql-lake)")
+	addLakeFlags(fl, &opts.Lake, &opts.S3)
 	fl.StringVar(&opts.Since, "since", "", "look from this time: YYYY-MM-DD, RFC 3339 or a duration before now")
 	fl.StringVar(&opts.Until, "until", "", "look up to this time (a date includes its day)")
 	fl.StringVar(&opts.Account, "account", "", "only this account id")
@@ -84,19 +83,14 @@ func runGaps(ctx context.Context, f *Factory, opts *GapsOptions) error {
 		return err
 	}
 	gopts.Account, gopts.Region, gopts.MinHours = opts.Account, opts.Region, opts.MinHours
-	dir := lakeDir(f, opts.Lake)
-	m, err := lake.LoadManifest(dir)
-	if err != nil {
-		return fmt.Errorf("cannot find gaps: %w", err)
-	}
-	eng, err := query.Open(ctx, dir, query.Options{Now: f.Now, Conns: 1})
+	a, err := openApp(ctx, f, opts.Lake, &opts.S3, lakeOptions{})
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
-	rep, err := gaps.Find(ctx, eng, m.Entries(), gopts)
+	defer a.Close()
+	rep, err := a.Gaps(ctx, gopts)
 	if err != nil {
-		return fmt.Errorf("cannot find gaps: %w", err)
+		return err
 	}
 	if opts.SVG != "" {
 		if err := writeFileAtomic(opts.SVG, rep.WriteSVG); err != nil {

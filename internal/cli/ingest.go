@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trailsql/trailsql/internal/app"
 	"github.com/trailsql/trailsql/internal/ingest"
 	"github.com/trailsql/trailsql/internal/lake"
 	"github.com/trailsql/trailsql/internal/source"
@@ -65,7 +66,7 @@ by --show-quarantine.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Lake, "lake", "", "lake folder (default $TRAILSQL_LAKE or ./trailsql-lake)")
+	fl.StringVar(&opts.Lake, "lake", "", "lake folder or s3://bucket/prefix (default $TRAILSQL_LAKE or ./trailsql-lake)")
 	fl.StringVar(&opts.Since, "since", "", "first day to load, YYYY-MM-DD (by object key)")
 	fl.StringVar(&opts.Until, "until", "", "last day to load, YYYY-MM-DD (by object key)")
 	fl.StringSliceVar(&opts.Accounts, "account", nil, "load only these account ids (repeat or comma-separate)")
@@ -93,13 +94,12 @@ func parseDay(flag, v string) (time.Time, error) {
 }
 
 func runIngest(ctx context.Context, f *Factory, opts *IngestOptions) error {
-	dir := lakeDir(f, opts.Lake)
-	local, err := opts.S3.cacheDir(f, dir)
-	if err != nil {
-		return err
-	}
 	if opts.ShowQuarantine {
-		return showQuarantine(f.IO.Out, local)
+		dir, err := localLakeDir(f, opts.Lake, &opts.S3)
+		if err != nil {
+			return err
+		}
+		return showQuarantine(f.IO.Out, dir)
 	}
 	since, err := parseDay("since", opts.Since)
 	if err != nil {
@@ -109,27 +109,36 @@ func runIngest(ctx context.Context, f *Factory, opts *IngestOptions) error {
 	if err != nil {
 		return err
 	}
-	var srcs []ingest.Source
-	for _, s := range opts.Sources {
-		src, err := openSource(ctx, f, &opts.S3, local, s)
-		if err != nil {
-			return err
+	// Local sources are checked before the lake is made.
+	srcs := make([]ingest.Source, len(opts.Sources))
+	for i, s := range opts.Sources {
+		if app.IsS3(s) {
+			continue
 		}
-		srcs = append(srcs, src)
+		if srcs[i], err = source.NewLocal(s); err != nil {
+			return &UsageError{Err: err}
+		}
 	}
 	if opts.MemoryMB > 0 {
 		prev := debug.SetMemoryLimit(int64(opts.MemoryMB) << 20)
 		defer debug.SetMemoryLimit(prev)
 	}
-	lk, err := openLake(ctx, f, &opts.S3, dir)
+	a, err := openApp(ctx, f, opts.Lake, &opts.S3, lakeOptions{Write: true, Log: io.Discard})
 	if err != nil {
 		return err
 	}
-	defer lk.Close()
+	defer a.Close()
+	for i, s := range opts.Sources {
+		if srcs[i] == nil {
+			if srcs[i], err = a.OpenSource(ctx, s); err != nil {
+				return err
+			}
+		}
+	}
 	iopts := ingest.Options{
 		Sources:        srcs,
 		Filter:         source.Filter{Since: since, Until: until, Accounts: opts.Accounts, Regions: opts.Regions},
-		Workers:        sourceWorkers(opts.Workers, srcs),
+		Workers:        opts.Workers,
 		MaxRecordBytes: opts.MaxRecordBytes,
 		FlushEvents:    opts.FlushEvents,
 		Now:            f.Now,
@@ -137,45 +146,47 @@ func runIngest(ctx context.Context, f *Factory, opts *IngestOptions) error {
 	if opts.NoCompact {
 		iopts.CompactFiles = -1
 	}
-	if err := iopts.Validate(); err != nil {
-		return &UsageError{Err: err}
-	}
 	var bar *progressBar
 	if f.IO.IsStderrTTY() {
 		bar = newProgressBar(f.IO.ErrOut, f.Now)
 		iopts.Progress = bar.update
 	}
-	rctx, stop := lk.runContext(ctx)
-	sum, err := ingest.Run(rctx, lk.Lake, iopts)
-	stop()
-	sum.Errors = append(sum.Errors, sourceProblems(srcs)...)
+	res, err := a.Ingest(ctx, iopts)
 	if bar != nil {
 		bar.finish()
 	}
-	printSummary(f.IO.Out, dir, sum)
-	if _, perr := lk.end(ctx, f.IO.Out); err == nil {
-		err = perr
+	if app.IsInput(err) {
+		return err
+	}
+	printSummary(f.IO.Out, a.Name(), res.Summary)
+	if p := res.Published; p != nil {
+		fmt.Fprintf(f.IO.Out, "published %s: %d files up (%.1f MB), %d removed, %d requests, %s\n", a.S3URL(),
+			p.Files, float64(p.Bytes)/1e6, p.Deleted, p.Requests.Total(), p.Duration.Round(time.Millisecond))
 	}
 	if err != nil {
 		return err
 	}
-	if len(sum.Errors) > 0 {
-		return fmt.Errorf("%d object(s) could not be read; they will be tried again next run", len(sum.Errors))
+	if len(res.Errors) > 0 {
+		return fmt.Errorf("%d object(s) could not be read; they will be tried again next run", len(res.Errors))
 	}
 	return nil
 }
 
-// openSource turns a SOURCE argument into a source. Digest files listed
-// in S3 are kept, with their signatures, in the lake at lakeDir.
-func openSource(ctx context.Context, f *Factory, s3f *S3Flags, lakeDir, arg string) (ingest.Source, error) {
-	if strings.HasPrefix(arg, "s3://") {
-		return newS3Source(ctx, f, s3f, lakeDir, arg)
+// localLakeDir is the local folder of the lake the --lake flag names,
+// without opening it: the folder itself, or an s3:// lake's copy.
+func localLakeDir(f *Factory, lakeFlag string, s3f *S3Flags) (string, error) {
+	name := lakeDir(f, lakeFlag)
+	if !app.IsS3(name) || s3f.Cache != "" {
+		if s3f.Cache != "" {
+			return s3f.Cache, nil
+		}
+		return name, nil
 	}
-	src, err := source.NewLocal(arg)
+	dir, err := app.CacheDir(f.Getenv, name)
 	if err != nil {
-		return nil, &UsageError{Err: err}
+		return "", &UsageError{Err: err}
 	}
-	return src, nil
+	return dir, nil
 }
 
 func printSummary(w io.Writer, dir string, s ingest.Summary) {

@@ -2,24 +2,17 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/trailsql/trailsql/internal/lake"
-	"github.com/trailsql/trailsql/internal/mirror"
 	"github.com/trailsql/trailsql/internal/query"
-	"github.com/trailsql/trailsql/internal/source"
 )
 
 // QueryOptions are the settings of `trailsql query`.
@@ -79,8 +72,9 @@ answer short, a line on standard error says so.
 With --lake s3://bucket/prefix (a lake written by ingest or sync with
 --lake s3://...), the query reads a local read-only copy of it, brought up
 to date first: one GET when nothing changed, else what changed is
-downloaded. The copy is kept in the user cache folder
-(trailsql/s3/<bucket>/<prefix>) or in --cache DIR.`,
+downloaded. The copy is kept in $TRAILSQL_CACHE/<bucket>/<prefix>, else in
+the user cache folder (trailsql/s3/<bucket>/<prefix>), or in --cache DIR;
+writers (ingest, sync) use the same copy.`,
 		Example: `  trailsql query "SELECT eventname, count(*) AS n FROM cloudtrail GROUP BY 1 ORDER BY n DESC LIMIT 10"
   trailsql query --stats "SELECT * FROM cloudtrail WHERE year = '2019' AND month = '09' AND day = '30' LIMIT 5"
   trailsql query -f investigation.sql --format json --output findings.json
@@ -113,8 +107,7 @@ downloaded. The copy is kept in the user cache folder
 	fl.DurationVar(&opts.Timeout, "timeout", query.DefaultTimeout, "stop the query after this long (0: never)")
 	fl.StringVar(&opts.MemoryLimit, "memory-limit", query.DefaultMemoryLimit, "memory the query may use")
 	fl.IntVar(&opts.MaxRows, "max-rows", 100, "rows a table shows (0: all); csv, json and jsonl hold every row unless this is given")
-	opts.S3.addConnFlags(fl)
-	fl.StringVar(&opts.S3.Cache, "cache", "", "local read-only copy of an s3:// lake (default: the user cache folder's trailsql/s3/<bucket>/<prefix>)")
+	opts.S3.addFlags(fl)
 	return cmd
 }
 
@@ -195,16 +188,16 @@ func runQuery(ctx context.Context, f *Factory, opts *QueryOptions) error {
 	if err := qopts.Validate(); err != nil {
 		return &UsageError{Err: err}
 	}
-	dir, err := queryLakeDir(ctx, f, &opts.S3, lakeDir(f, opts.Lake), opts.Stats)
+	lopts := lakeOptions{Query: qopts}
+	if opts.Stats {
+		lopts.Log = f.IO.ErrOut
+	}
+	a, err := openApp(ctx, f, opts.Lake, &opts.S3, lopts)
 	if err != nil {
 		return err
 	}
-	eng, err := query.Open(ctx, dir, qopts)
-	if err != nil {
-		return err
-	}
-	defer eng.Close()
-	rows, err := eng.Stream(ctx, text)
+	defer a.Close()
+	rows, err := a.Stream(ctx, text)
 	if err != nil {
 		return err
 	}
@@ -237,119 +230,4 @@ func capWarning(n int, toFile bool) string {
 		return fmt.Sprintf("trailsql: wrote the first %d rows; the query has more (--max-rows 0 writes all)", n)
 	}
 	return fmt.Sprintf("trailsql: showing the first %d rows; the query has more (use --max-rows N, 0 for all, or --output FILE)", n)
-}
-
-// queryLakeDir returns the folder that holds the lake named name: name
-// itself, or for an s3:// lake its local read-only copy, brought up to date
-// first. What that took goes to standard error when it is a terminal or
-// verbose is set.
-func queryLakeDir(ctx context.Context, f *Factory, s3f *S3Flags, name string, verbose bool) (string, error) {
-	if !strings.HasPrefix(name, "s3://") {
-		return name, nil
-	}
-	bucket, prefix, err := source.ParseS3URL(name)
-	if err != nil {
-		return "", &UsageError{Err: err}
-	}
-	dir := s3f.Cache
-	if dir == "" {
-		root, err := userCacheDir(f)
-		if err != nil {
-			return "", usagef("no cache folder for %s: give --cache DIR (%v)", name, err)
-		}
-		dir = filepath.Join(root, "trailsql", "s3", bucket, filepath.FromSlash(strings.Trim(prefix, "/")))
-	}
-	unlock, err := lockCache(ctx, f, dir)
-	if err != nil {
-		return "", err
-	}
-	defer unlock()
-	c, err := source.DialS3(ctx, bucket, s3f.config(f))
-	if err != nil {
-		return "", err
-	}
-	m, err := mirror.New(dir, c, name, mirror.Options{Now: f.Now})
-	if err != nil {
-		return "", err
-	}
-	st, err := m.Pull(ctx)
-	if err != nil {
-		return "", fmt.Errorf("cannot bring the copy %s of %s up to date: %w", dir, name, err)
-	}
-	if verbose || f.IO.IsStderrTTY() {
-		if st.UpToDate {
-			fmt.Fprintf(f.IO.ErrOut, "pulled %s into %s: up to date, 0 files downloaded (%d requests, %s)\n",
-				m.URL(), dir, st.Requests.Total(), st.Duration.Round(time.Millisecond))
-		} else {
-			fmt.Fprintf(f.IO.ErrOut, "pulled %s into %s: %d files downloaded (%.1f MB), %d removed (%d requests, %s)\n",
-				m.URL(), dir, st.Files, float64(st.Bytes)/1e6, st.Deleted, st.Requests.Total(), st.Duration.Round(time.Millisecond))
-		}
-	}
-	_, terr := os.Stat(filepath.Join(dir, lake.Table))
-	_, merr := os.Stat(lake.ManifestPath(dir))
-	if errors.Is(terr, fs.ErrNotExist) && errors.Is(merr, fs.ErrNotExist) {
-		return "", fmt.Errorf("cannot open lake %s: nothing is published there (write it with 'trailsql ingest SOURCE --lake %s')", name, name)
-	}
-	return dir, nil
-}
-
-// lockCache takes the lock of the local lake dir (the one its writers take)
-// while a copy of an S3 lake is brought up to date there, waiting for
-// another process that holds it. The returned function releases it.
-func lockCache(ctx context.Context, f *Factory, dir string) (func(), error) {
-	if err := os.MkdirAll(filepath.Join(dir, lake.MetaDir), 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create cache %s: %w", dir, err)
-	}
-	p := filepath.Join(dir, lake.MetaDir, "lock")
-	lf, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("cannot open cache lock %s: %w", p, err)
-	}
-	told := false
-	for {
-		err := syscall.Flock(int(lf.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() { lf.Close() }, nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
-			lf.Close()
-			return nil, fmt.Errorf("cannot lock cache %s: %w", dir, err)
-		}
-		if !told && f.IO.IsStderrTTY() {
-			fmt.Fprintf(f.IO.ErrOut, "waiting for another trailsql process using %s\n", dir)
-			told = true
-		}
-		select {
-		case <-ctx.Done():
-			lf.Close()
-			return nil, fmt.Errorf("cannot lock cache %s: %w", dir, ctx.Err())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
-
-// userCacheDir is os.UserCacheDir, reading the environment through f.
-func userCacheDir(f *Factory) (string, error) {
-	switch runtime.GOOS {
-	case "windows":
-		if dir := f.Getenv("LocalAppData"); dir != "" {
-			return dir, nil
-		}
-		return "", errors.New("%LocalAppData% is not set")
-	case "darwin", "ios":
-		if home := f.Getenv("HOME"); home != "" {
-			return filepath.Join(home, "Library", "Caches"), nil
-		}
-		return "", errors.New("$HOME is not set")
-	}
-	if dir := f.Getenv("XDG_CACHE_HOME"); dir != "" {
-		if !filepath.IsAbs(dir) {
-			return "", errors.New("path in $XDG_CACHE_HOME is relative")
-		}
-		return dir, nil
-	}
-	if home := f.Getenv("HOME"); home != "" {
-		return filepath.Join(home, ".cache"), nil
-	}
-	return "", errors.New("neither $XDG_CACHE_HOME nor $HOME is set")
 }

@@ -29,6 +29,7 @@ type ReportOptions struct {
 	Output  string
 	MaxRows int
 	Timeout time.Duration
+	S3      S3Flags
 }
 
 // reportFormats are the formats of `report run`: the query formats and
@@ -46,6 +47,7 @@ description and typed parameters that are bound, never pasted into the SQL.
   trailsql report list              the reports and their questions
   trailsql report show NAME         a report's parameters and SQL, to learn from or adapt
   trailsql report run NAME ...      run it over the lake
+  trailsql report run               the reports with their parameters
 
 --since and --until (RFC 3339 or YYYY-MM-DD) and --account narrow every
 report in time and to one account, and skip the other partitions' files.
@@ -76,10 +78,13 @@ question, parameters, time range, the SQL, the results and when it was made.`,
 	}
 	opts := &ReportOptions{Action: "run"}
 	run := &cobra.Command{
-		Use:   "run NAME [--param key=value ...] [--since T] [--until T] [--account ID] [--format F]",
-		Short: "Run a report over the lake",
-		Args:  cobra.ExactArgs(1),
+		Use:   "run [NAME] [--param key=value ...] [--since T] [--until T] [--account ID] [--format F]",
+		Short: "Run a report over the lake (without NAME: list the reports and their parameters)",
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return dispatchReport(c.Context(), f, &ReportOptions{Action: "params"}, runF)
+			}
 			opts.Name = args[0]
 			if opts.Format != "" && !contains(reportFormats, opts.Format) {
 				return usagef("--format %q is not one of %s", opts.Format, strings.Join(reportFormats, ", "))
@@ -91,7 +96,7 @@ question, parameters, time range, the SQL, the results and when it was made.`,
 		},
 	}
 	fl := run.Flags()
-	fl.StringVar(&opts.Lake, "lake", "", "lake folder (default $TRAILSQL_LAKE or ./trailsql-lake)")
+	addLakeFlags(fl, &opts.Lake, &opts.S3)
 	fl.StringArrayVarP(&opts.Params, "param", "p", nil, "a report parameter, `key=value` (repeatable)")
 	fl.StringVar(&opts.Since, "since", "", "only events at or after this time (RFC 3339 or YYYY-MM-DD)")
 	fl.StringVar(&opts.Until, "until", "", "only events before this time (RFC 3339 or YYYY-MM-DD)")
@@ -125,8 +130,11 @@ func runReport(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Action == "list" {
+	switch opts.Action {
+	case "list":
 		return listReports(f.IO.Out, lib)
+	case "params":
+		return listReportParams(f.IO.Out, lib)
 	}
 	r := lib.Lookup(opts.Name)
 	if r == nil {
@@ -142,16 +150,16 @@ func runReport(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if _, _, _, err := r.Bind(in); err != nil {
 		return &UsageError{Err: err}
 	}
-	qopts := query.Options{Timeout: opts.Timeout, Now: f.Now, Conns: 1}
+	qopts := query.Options{Timeout: opts.Timeout}
 	if opts.Timeout == 0 {
 		qopts.Timeout = -1
 	}
-	eng, err := query.Open(ctx, lakeDir(f, opts.Lake), qopts)
+	a, err := openApp(ctx, f, opts.Lake, &opts.S3, lakeOptions{Query: qopts})
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
-	run, err := r.Run(ctx, eng, in)
+	defer a.Close()
+	run, err := a.RunReport(ctx, r.Name, in)
 	if err != nil {
 		return err
 	}
@@ -229,6 +237,32 @@ func listReports(w io.Writer, lib *report.Library) error {
 	for _, r := range lib.Reports() {
 		fmt.Fprintf(tw, "%s\t%s\n", r.Name, r.Question)
 	}
+	return tw.Flush()
+}
+
+// listReportParams lists the reports with the parameters each takes
+// (what 'report run' without a NAME prints).
+func listReportParams(w io.Writer, lib *report.Library) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tPARAMETERS\tQUESTION")
+	for _, r := range lib.Reports() {
+		var ps []string
+		for _, p := range r.Params {
+			s := fmt.Sprintf("%s=%s", p.Name, strings.ToUpper(p.Type))
+			if p.Required {
+				s += " (required)"
+			} else if p.Default != "" {
+				s += fmt.Sprintf(" (default %s)", p.Default)
+			}
+			ps = append(ps, s)
+		}
+		params := strings.Join(ps, ", ")
+		if params == "" {
+			params = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, params, r.Question)
+	}
+	fmt.Fprintln(tw, "\nrun one with 'trailsql report run NAME --param key=value ...'; every report also takes --since, --until and --account")
 	return tw.Flush()
 }
 

@@ -48,28 +48,22 @@ query --help').`,
 			return runTables(c.Context(), f, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Lake, "lake", "", "lake folder (default $TRAILSQL_LAKE or ./trailsql-lake)")
+	addLakeFlags(cmd.Flags(), &opts.Lake, &opts.S3)
 	cmd.Flags().BoolVar(&opts.Columns, "columns", false, "list the columns of the per-account tables too")
-	opts.S3.addConnFlags(cmd.Flags())
-	cmd.Flags().StringVar(&opts.S3.Cache, "cache", "", "local read-only copy of an s3:// lake (default: the user cache folder's trailsql/s3/<bucket>/<prefix>)")
 	return cmd
 }
 
 func runTables(ctx context.Context, f *Factory, opts *TablesOptions) error {
-	dir, err := queryLakeDir(ctx, f, &opts.S3, lakeDir(f, opts.Lake), false)
+	a, err := openApp(ctx, f, opts.Lake, &opts.S3, lakeOptions{})
 	if err != nil {
 		return err
 	}
-	eng, err := query.Open(ctx, dir, query.Options{Conns: 1, Now: f.Now})
+	defer a.Close()
+	cat, err := a.Tables(ctx)
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
-	cat, err := eng.Catalog(ctx)
-	if err != nil {
-		return err
-	}
-	printCatalog(f.IO.Out, dir, cat, opts.Columns, f.IO.TerminalWidth())
+	printCatalog(f.IO.Out, a.Dir(), cat, opts.Columns, f.IO.TerminalWidth())
 	return nil
 }
 

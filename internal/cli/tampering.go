@@ -19,6 +19,7 @@ type TamperingOptions struct {
 	Buckets      []string
 	Format       string
 	FailOnFind   bool
+	S3           S3Flags
 }
 
 func newTamperingCmd(f *Factory) *cobra.Command { return newTamperingCmdWith(f, runTampering) }
@@ -26,7 +27,7 @@ func newTamperingCmd(f *Factory) *cobra.Command { return newTamperingCmdWith(f, 
 func newTamperingCmdWith(f *Factory, runF func(context.Context, *Factory, *TamperingOptions) error) *cobra.Command {
 	opts := &TamperingOptions{}
 	cmd := &cobra.Command{
-		Use:   "tampering [--lake DIR] [--since DATE] [--until DATE] [--account ID] [--bucket B]",
+		Use:   "tampering [--lake DIR|s3://bucket/prefix] [--since DATE] [--until DATE] [--account ID] [--bucket B]",
 		Short: "List events that weaken CloudTrail logging",
 		Long: `List the successful calls in the lake that weaken CloudTrail logging:
 
@@ -75,7 +76,7 @@ time, or a duration before now (36h, 7d).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Lake, "lake", "", "lake folder (default $TRAILSQL_LAKE or ./trailsql-lake)")
+	addLakeFlags(fl, &opts.Lake, &opts.S3)
 	fl.StringVar(&opts.Since, "since", "", "events from this time: YYYY-MM-DD, RFC 3339 or a duration before now")
 	fl.StringVar(&opts.Until, "until", "", "events up to this time (a date includes its day)")
 	fl.StringVar(&opts.Account, "account", "", "only this account id")
@@ -90,12 +91,12 @@ func runTampering(ctx context.Context, f *Factory, opts *TamperingOptions) error
 	if err != nil {
 		return err
 	}
-	eng, err := query.Open(ctx, lakeDir(f, opts.Lake), query.Options{Now: f.Now, Conns: 1})
+	a, err := openApp(ctx, f, opts.Lake, &opts.S3, lakeOptions{})
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
-	res, err := tampering.Find(ctx, eng, tampering.Options{Since: g.Since, Until: g.Until, Account: opts.Account, Buckets: opts.Buckets})
+	defer a.Close()
+	res, err := a.Tampering(ctx, tampering.Options{Since: g.Since, Until: g.Until, Account: opts.Account, Buckets: opts.Buckets})
 	if err != nil {
 		return err
 	}

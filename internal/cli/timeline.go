@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"io"
 
 	"github.com/spf13/cobra"
 
+	"github.com/trailsql/trailsql/internal/app"
 	"github.com/trailsql/trailsql/internal/query"
 	"github.com/trailsql/trailsql/internal/report"
 )
@@ -16,6 +18,8 @@ type TimelineOptions struct {
 	Account                 string
 	Limit                   int
 	Lake                    string
+	Format                  string
+	S3                      S3Flags
 }
 
 func newTimelineCmd(f *Factory, runF func(context.Context, *Factory, *TimelineOptions) error) *cobra.Command {
@@ -30,10 +34,14 @@ where, and the outcome (OK, or the error).
 --principal matches an ARN, a user name, an access key id, a role session
 name or sourceIdentity, or a role; --resource any id, name or ARN in the
 request, the response or the resources of an event (sg-..., i-..., a bucket);
---ip the source address.`,
+--ip the source address.
+
+--format text (the default) aligns the events for reading; table, csv,
+json and jsonl write them with full ARNs for other tools.`,
 		Example: `  trailsql timeline --principal ghost-admin
   trailsql timeline --resource sg-0ecc76ac9b16d1e14
-  trailsql timeline --ip 1.2.3.4 --since 2019-09-30 --until 2019-10-01`,
+  trailsql timeline --ip 1.2.3.4 --since 2019-09-30 --until 2019-10-01
+  trailsql timeline --principal ghost-admin --format csv > ghost-admin.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			n := 0
@@ -47,6 +55,9 @@ request, the response or the resources of an event (sg-..., i-..., a bucket);
 			}
 			if opts.Limit < 0 {
 				return usagef("--limit cannot be negative")
+			}
+			if err := checkTextFormat(opts.Format); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(c.Context(), f, opts)
@@ -62,7 +73,8 @@ request, the response or the resources of an event (sg-..., i-..., a bucket);
 	fl.StringVar(&opts.Until, "until", "", "only events before this time (RFC 3339 or YYYY-MM-DD)")
 	fl.StringVar(&opts.Account, "account", "", "only events of this account")
 	fl.IntVar(&opts.Limit, "limit", 10000, "events at most")
-	fl.StringVar(&opts.Lake, "lake", "", "lake folder (default $TRAILSQL_LAKE or ./trailsql-lake)")
+	addLakeFlags(fl, &opts.Lake, &opts.S3)
+	addTextFormatFlag(fl, &opts.Format)
 	return cmd
 }
 
@@ -78,14 +90,14 @@ func runTimeline(ctx context.Context, f *Factory, opts *TimelineOptions) error {
 	if err := tq.Validate(); err != nil {
 		return &UsageError{Err: err}
 	}
-	eng, err := query.Open(ctx, lakeDir(f, opts.Lake), query.Options{Now: f.Now, Conns: 1})
+	a, err := openApp(ctx, f, opts.Lake, &opts.S3, lakeOptions{})
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
-	evs, err := report.Timeline(ctx, eng, tq)
+	defer a.Close()
+	evs, err := a.Timeline(ctx, tq)
 	if err != nil {
 		return err
 	}
-	return report.WriteTimeline(f.IO.Out, evs)
+	return writeTextOr(f, opts.Format, func(w io.Writer) error { return report.WriteTimeline(w, evs) }, func() *query.Result { return app.TimelineResult(evs) })
 }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trailsql/trailsql/internal/app"
 	"github.com/trailsql/trailsql/internal/integrity"
-	"github.com/trailsql/trailsql/internal/source"
 )
 
 // VerifyOptions are the settings of `trailsql verify`.
@@ -122,18 +122,12 @@ func runVerify(ctx context.Context, f *Factory, opts *VerifyOptions) error {
 		}
 		keys.Add(ks...)
 	}
-	st, bucket, err := openVerifyStore(ctx, f, opts, since, until)
-	if err != nil {
-		return err
-	}
-	rep, err := integrity.Verify(ctx, st, integrity.Options{
-		Since: since, Until: until, Account: opts.Account, Region: opts.Region, Bucket: bucket, Keys: keys,
+	rep, err := app.Verify(ctx, app.VerifyOptions{
+		Source: opts.Source, Since: since, Until: until, Account: opts.Account, Region: opts.Region,
+		Keys: keys, S3: opts.S3.config(f), Now: f.Now,
 	})
 	if err != nil {
-		return fmt.Errorf("cannot verify %s: %w", opts.Source, err)
-	}
-	if len(rep.Groups) == 0 {
-		return fmt.Errorf("cannot verify %s: %w in the range and filters given", opts.Source, integrity.ErrNothingToVerify)
+		return err
 	}
 	if opts.Format == "json" {
 		err = rep.WriteJSON(f.IO.Out)
@@ -148,43 +142,6 @@ func runVerify(ctx context.Context, f *Factory, opts *VerifyOptions) error {
 		return fmt.Errorf("cannot verify %s: %w (%d problems)", opts.Source, integrity.ErrVerificationFailed, rep.Problems)
 	}
 	return nil
-}
-
-// openVerifyStore opens SOURCE, and returns the bucket of an s3:// one.
-// An S3 store lists only the accounts, regions and days (with a day to
-// spare on each side) that the options select.
-func openVerifyStore(ctx context.Context, f *Factory, opts *VerifyOptions, since, until time.Time) (integrity.Store, string, error) {
-	if !strings.HasPrefix(opts.Source, "s3://") {
-		st, err := integrity.OpenDir(opts.Source)
-		return st, "", err
-	}
-	bucket, _, err := source.ParseS3URL(opts.Source)
-	if err != nil {
-		return nil, "", &UsageError{Err: err}
-	}
-	var flt source.Filter
-	if opts.Account != "" {
-		flt.Accounts = []string{opts.Account}
-	}
-	if opts.Region != "" {
-		flt.Regions = []string{opts.Region}
-	}
-	day := func(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
-	if !since.IsZero() {
-		flt.Since = day(since).AddDate(0, 0, -1)
-	}
-	if !until.IsZero() {
-		flt.Until = day(until.Add(-time.Nanosecond)).AddDate(0, 0, 1)
-	}
-	c, err := source.DialS3(ctx, bucket, opts.S3.config(f))
-	if err != nil {
-		return nil, "", fmt.Errorf("cannot open source %s: %w", opts.Source, err)
-	}
-	st, err := source.NewS3Store(c, opts.Source, flt, f.Now)
-	if err != nil {
-		return nil, "", fmt.Errorf("cannot open source %s: %w", opts.Source, err)
-	}
-	return st, bucket, nil
 }
 
 // writeVerifyHints says, on the error stream, how to make unsigned digests

@@ -34,6 +34,10 @@ var (
 	// ErrVerificationFailed is what callers wrap when a report has
 	// failures.
 	ErrVerificationFailed = errors.New("integrity: verification failed")
+	// ErrNoDigests: an account and region has log files but no digest
+	// files (log file validation is off, or was never on): its log files
+	// cannot be verified.
+	ErrNoDigests = errors.New("integrity: no digest files")
 	// ErrNothingToVerify: the source holds no digest or log file in range.
 	ErrNothingToVerify = errors.New("integrity: no digest or log files found")
 )
@@ -51,7 +55,8 @@ func IsTampered(err error) bool {
 }
 
 // IsUnverifiable reports whether err says that a digest could not be
-// checked for lack of a signature or a public key.
+// checked for lack of a signature or a public key, or that log files could
+// not be checked for lack of digests.
 func IsUnverifiable(err error) bool {
-	return errors.Is(err, ErrNoSignature) || errors.Is(err, ErrUnknownKey)
+	return errors.Is(err, ErrNoSignature) || errors.Is(err, ErrUnknownKey) || errors.Is(err, ErrNoDigests)
 }

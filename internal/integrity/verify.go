@@ -585,8 +585,15 @@ func (v *verifier) checkLog(ctx context.Context, c *logCheck) error {
 	return nil
 }
 
-// checkUncovered reports the log files in range that no digest names.
+// checkUncovered reports the log files in range that no digest names. An
+// account and region without any digest file is reported once, with the
+// number of its log files (KindNoDigests), not once per log file.
 func (v *verifier) checkUncovered() {
+	type undigested struct {
+		folder string // the log files' folder, up to the region
+		n      int
+	}
+	none := map[groupID]*undigested{}
 	for _, key := range v.logs {
 		if v.covered[key] {
 			continue
@@ -603,13 +610,33 @@ func (v *verifier) checkUncovered() {
 			continue
 		}
 		g.Logs.Uncovered++
-		detail := ErrLogUncovered.Error()
 		if v.newest[gid].IsZero() {
-			detail += " (no digest files for this account and region)"
+			u := none[gid]
+			if u == nil {
+				u = &undigested{folder: regionFolder(key, k.Region)}
+				none[gid] = u
+			}
+			u.n++
+			continue
 		}
-		v.add(gid, Finding{Kind: KindLogUncovered, Key: key, Detail: detail,
+		v.add(gid, Finding{Kind: KindLogUncovered, Key: key, Detail: ErrLogUncovered.Error(),
 			Err: fmt.Errorf("cannot verify log file %s: %w", key, ErrLogUncovered)})
 	}
+	for gid, u := range none {
+		detail := fmt.Sprintf("%s for this account and region: %d log files cannot be verified (is log file validation on? see 'trailsql protect check')", ErrNoDigests, u.n)
+		v.add(gid, Finding{Kind: KindNoDigests, Key: u.folder, Detail: detail,
+			Err: fmt.Errorf("cannot verify %d log files under %s: %w", u.n, u.folder, ErrNoDigests)})
+	}
+}
+
+// regionFolder returns the folder of a log file's key up to and including
+// its region ("AWSLogs/.../CloudTrail/us-east-1/"), or the key when the
+// region is not in it.
+func regionFolder(key, region string) string {
+	if i := strings.Index(key, "/"+region+"/"); i >= 0 {
+		return key[:i+len(region)+2]
+	}
+	return key
 }
 
 // logTime returns the time in a log file's name

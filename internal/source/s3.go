@@ -20,6 +20,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
@@ -51,8 +52,33 @@ type S3Config struct {
 	// MaxBackoff bounds the wait between two tries (default 20s).
 	MaxBackoff time.Duration
 	// Getenv reads the environment (os.Getenv outside tests); nil reads
-	// nothing.
+	// nothing. Through it, DialS3 takes the endpoint from
+	// $AWS_ENDPOINT_URL_S3 or $AWS_ENDPOINT_URL, the region from
+	// $AWS_REGION or $AWS_DEFAULT_REGION, and, when neither Profile nor
+	// Credentials is set, static credentials from $AWS_ACCESS_KEY_ID,
+	// $AWS_SECRET_ACCESS_KEY and $AWS_SESSION_TOKEN; what is not set there
+	// is left to the SDK's standard chain.
 	Getenv func(string) string
+}
+
+// fromEnv returns c with what it leaves empty taken from the environment
+// (see Getenv).
+func (c S3Config) fromEnv() S3Config {
+	if c.Getenv == nil {
+		return c
+	}
+	if c.Profile == "" && c.Credentials == nil {
+		if id, secret := c.Getenv("AWS_ACCESS_KEY_ID"), c.Getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
+			c.Credentials = credentials.NewStaticCredentialsProvider(id, secret, c.Getenv("AWS_SESSION_TOKEN"))
+		}
+	}
+	if c.Region == "" {
+		c.Region = c.Getenv("AWS_REGION")
+	}
+	if c.Region == "" {
+		c.Region = c.Getenv("AWS_DEFAULT_REGION")
+	}
+	return c
 }
 
 // endpoint returns the custom endpoint, if any.
@@ -339,6 +365,7 @@ func ParseS3URL(s string) (bucket, prefix string, err error) {
 // DialS3 returns a client of bucket, configured by cfg, in the bucket's
 // region (asked of S3 when the configuration does not say it).
 func DialS3(ctx context.Context, bucket string, cfg S3Config) (*S3Client, error) {
+	cfg = cfg.fromEnv()
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 8
 	}
