@@ -84,18 +84,18 @@ type Kind string
 
 // The kinds of finding. All but KindChainRestart are failures.
 const (
-	KindLogModified  Kind = "log-modified"
-	KindLogDeleted   Kind = "log-deleted"
-	KindLogUncovered Kind = "log-uncovered"
-	// KindNoDigests is said once per account and region that has log
-	// files in range but no digest files at all; its Key is the folder
-	// of those log files.
-	KindNoDigests      Kind = "no-digests"
+	KindLogModified    Kind = "log-modified"
+	KindLogDeleted     Kind = "log-deleted"
+	KindLogUncovered   Kind = "log-uncovered"
 	KindDigestInvalid  Kind = "digest-invalid"
 	KindDigestMissing  Kind = "digest-missing"
 	KindDigestUnsigned Kind = "digest-unsigned"
 	KindChainGap       Kind = "chain-gap"
 	KindChainRestart   Kind = "chain-restart"
+	// KindNoDigests is said once per account and region that has log
+	// files in range but no digest files at all; its Key is the folder
+	// of those log files.
+	KindNoDigests Kind = "no-digests"
 )
 
 // Fails reports whether findings of kind k fail the verification.
