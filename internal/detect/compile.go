@@ -36,6 +36,10 @@ func (r *Rule) ID() string {
 	return r.Sigma.Name
 }
 
+// Quiet reports whether the rule gives no findings of its own: a
+// correlation refers to it without `generate: true`.
+func (r *Rule) Quiet() bool { return r.quiet }
+
 // IsCorrelation reports whether the rule counts events over windows (a
 // correlation rule, or an old count() aggregation) rather than matching
 // single events.
