@@ -258,4 +258,3 @@ func TestGeneratedDifferential(t *testing.T) {
 		}
 	}
 }
-
