@@ -30,5 +30,5 @@ func ExampleGenerate() {
 		return
 	}
 	fmt.Printf("%d events, %d planted, %d Insights, %d duplicates\n", st.Events, st.Scenario, st.Insights, st.Duplicates)
-	// Output: 5000 events, 23 planted, 2 Insights, 4 duplicates
+	// Output: 5000 events, 205 planted, 2 Insights, 4 duplicates
 }

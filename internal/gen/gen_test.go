@@ -197,8 +197,8 @@ func TestGenerate20000(t *testing.T) {
 		if len(st.Accounts) != DefaultAccounts {
 			t.Errorf("accounts %v", st.Accounts)
 		}
-		if st.Scenario != ScenarioEvents {
-			t.Errorf("Stats.Scenario %d, want %d", st.Scenario, ScenarioEvents)
+		if st.Scenario != int64(PlantedEvents) {
+			t.Errorf("Stats.Scenario %d, want %d", st.Scenario, PlantedEvents)
 		}
 		per := st.JSONBytes / st.Events
 		if per < 700 || per > 1500 {
@@ -207,7 +207,8 @@ func TestGenerate20000(t *testing.T) {
 	})
 
 	t.Run("keys", func(t *testing.T) {
-		regions := Regions(DefaultRegions)
+		// The planted record of an unusual region has a file of its own.
+		regions := append(Regions(DefaultRegions), ScenarioUnusualRegion)
 		name := regexp.MustCompile(`^(\d{12})_(CloudTrail|CloudTrail-Insight)_([a-z0-9-]+)_(\d{8})T\d{4}Z_[A-Za-z0-9]{16}\.json\.gz$`)
 		timeRE := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 		for _, f := range set.files {
@@ -527,7 +528,10 @@ func TestGenerate20000(t *testing.T) {
 	})
 
 	t.Run("scenarios", func(t *testing.T) {
-		checkScenarios(t, set, "2019-09-30")
+		checkScenarios(t, set, 1, "2019-09-30")
+	})
+	t.Run("detections", func(t *testing.T) {
+		checkDetections(t, set, 1, "2019-09-30")
 	})
 }
 
@@ -595,10 +599,10 @@ func TestWindow(t *testing.T) {
 		if stamp[11:13] != "00" && stamp[11:13] != "59" {
 			t.Fatalf("%s: file time %s is not a window's end", f.key, stamp)
 		}
-		if hours[stamp] {
+		if hours[f.k.Region+stamp] {
 			t.Errorf("%s: a second file for the window ending %s", f.key, stamp)
 		}
-		hours[stamp] = true
+		hours[f.k.Region+stamp] = true
 		end, _ := time.Parse("20060102T1504Z", stamp)
 		for _, r := range f.recs {
 			et, err := time.Parse(time.RFC3339, str(r, "eventTime"))
@@ -607,8 +611,8 @@ func TestWindow(t *testing.T) {
 			}
 		}
 	}
-	if logs != 48 {
-		t.Errorf("%d log files, want 48 (one an hour)", logs)
+	if logs != 48+1 {
+		t.Errorf("%d log files, want 48 (one an hour) and the planted one of %s", logs, ScenarioUnusualRegion)
 	}
 }
 
@@ -616,7 +620,8 @@ func TestScenarioDayFallback(t *testing.T) {
 	// 2020-01-01 does not cover ScenarioDay: the scenarios move to the
 	// first day.
 	set := generate(t, Options{Events: 1500, Accounts: 1, Regions: 1, Days: 2, Seed: 3, Start: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)})
-	checkScenarios(t, set, "2020-01-01")
+	checkScenarios(t, set, 3, "2020-01-01")
+	checkDetections(t, set, 3, "2020-01-01")
 	for _, f := range set.files {
 		if f.k.Org != "" || !strings.HasPrefix(f.key, "AWSLogs/"+set.stats.Accounts[0]+"/CloudTrail") {
 			t.Fatalf("plain layout expected, got %s", f.key)

@@ -145,7 +145,7 @@ func (wk *worker) writeFile(ctx context.Context, root string, dirs *dirCache, j 
 		switch {
 		case f.ins != nil:
 			st.Insights++
-		case f.scenario > 0:
+		case f.scenario > 0, f.detect > 0:
 			st.Scenario++
 		}
 	}
@@ -179,6 +179,9 @@ func (wk *worker) writeFile(ctx context.Context, root string, dirs *dirCache, j 
 			case f.scenario > 0:
 				reseed(wk.pcg, mix2(mix2(c.w.o.Seed, streamScenario), uint64(f.scenario)))
 				c.scenario(out, f.scenario-1)
+			case f.detect > 0:
+				reseed(wk.pcg, mix2(mix2(c.w.o.Seed, streamPlanted), uint64(f.detect)<<32))
+				c.detect(out, f.detect-1)
 			case f.ins != nil:
 				end := uint64(0)
 				if f.insEnd {

@@ -41,6 +41,7 @@ type forced struct {
 	sess       *session
 	callerCopy bool
 	scenario   int // scenario step + 1
+	detect     int // detection step + 1
 	ins        *insight
 	insEnd     bool
 }
@@ -106,7 +107,7 @@ func newPlanner(w *world) *planner {
 // counts returns how many records of each kind the run writes.
 func counts(n int64) (regular, scenario, insights int64) {
 	if n >= ScenarioMinEvents {
-		scenario = ScenarioEvents
+		scenario = int64(PlantedEvents)
 	}
 	if n >= insightMinEvents {
 		insights = 2 * max(1, n/insightEvery)
@@ -130,7 +131,25 @@ func (p *planner) plan(emit func(*job) error) error {
 		}
 		winW[i] = p.hourW[int64(i%windowsPerDay)*w.win/3600] * f * uint64(70+p.r.IntN(61))
 	}
-	perWin := apportion(p.r, nRegular, winW)
+	// The detection scenarios take the place of the last regular records,
+	// so that planting them changes no file before those.
+	nDetect := int64(0)
+	if nScenario > 0 {
+		nDetect = int64(DetectionEvents)
+	}
+	perWin := apportion(p.r, nRegular+nDetect, winW)
+	for i, debt := nWin-1, nDetect; i >= 0 && debt > 0; i-- {
+		take := min(perWin[i], debt)
+		perWin[i] -= take
+		debt -= take
+	}
+	var detects []int // detection steps in time order
+	if nDetect > 0 {
+		for i := range detectSteps {
+			detects = append(detects, i)
+		}
+		slices.SortStableFunc(detects, func(a, b int) int { return cmpInt64(detectSteps[a].at, detectSteps[b].at) })
+	}
 
 	// Insights: pairs spread over accounts, regions and days; each record
 	// is delivered in the window of its time.
@@ -177,10 +196,35 @@ func (p *planner) plan(emit func(*job) error) error {
 			runs[0].forced = append(runs[0].forced, forced{t: w.scenarioAt(nextScenario), scenario: nextScenario + 1})
 			nextScenario++
 		}
+		// Detection scenario records go there too, but for those of
+		// another region, which get a file of their own.
+		var elsewhere []forced
+		for len(detects) > 0 && w.detectAt(detects[0]) < ws+w.win {
+			i := detects[0]
+			detects = detects[1:]
+			f := forced{t: w.detectAt(i), detect: i + 1}
+			if detectSteps[i].region != "" {
+				elsewhere = append(elsewhere, f)
+				continue
+			}
+			if len(runs) == 0 || runs[0].cell != 0 {
+				runs = slices.Insert(runs, 0, &run{})
+			}
+			runs[0].forced = append(runs[0].forced, f)
+		}
 		p.planSessions(runs, snap, ws)
 		p.planDuplicates(runs)
 		for _, rn := range runs {
 			if err := p.emitRun(rn, snap[rn.acct], ws, emit); err != nil {
+				return err
+			}
+		}
+		for _, f := range elsewhere {
+			// Its key draws from a stream of its own, not from p.r.
+			r := newRand(mix2(mix2(w.o.Seed, streamPlanted), uint64(f.detect)))
+			fc := &fileCtx{acct: w.accounts[0], ws: ws}
+			j := &job{key: p.keyIn("CloudTrail", fc.acct, detectSteps[f.detect-1].region, ws, r), fc: fc, forced: []forced{f}}
+			if err := emit(j); err != nil {
 				return err
 			}
 		}
@@ -407,10 +451,15 @@ func share(total, n, i int) int {
 // key returns the object key of a new file of kind (CloudTrail or
 // CloudTrail-Insight) for account a, region and the window at ws.
 func (p *planner) key(kind string, a *account, region int, ws int64) string {
+	return p.keyIn(kind, a, p.w.regions[region], ws, p.r)
+}
+
+// keyIn returns the object key of a new file of kind for account a in the
+// region named rname, its random suffix drawn from r.
+func (p *planner) keyIn(kind string, a *account, rname string, ws int64, r *rand.Rand) string {
 	w := p.w
 	day := ws - ws%86400
 	ts := min(ws+w.win, day+86400-60)
-	rname := w.regions[region]
 	b := make([]byte, 0, 160)
 	b = append(b, "AWSLogs/"...)
 	if w.o.Org != "" {
@@ -443,7 +492,7 @@ func (p *planner) key(kind string, a *account, region int, ws int64) string {
 	b = append(b, t[11:13]...)
 	b = append(b, t[14:16]...)
 	b = append(b, 'Z', '_')
-	b = appendRand(b, p.r, alnum, 16)
+	b = appendRand(b, r, alnum, 16)
 	b = append(b, ".json.gz"...)
 	return string(b)
 }

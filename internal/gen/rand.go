@@ -26,6 +26,7 @@ const (
 	streamAccount
 	streamScenario
 	streamInsight
+	streamPlanted
 )
 
 // newRand returns a generator seeded from the given seed.

@@ -77,6 +77,7 @@ type scenarioCtx struct {
 	alice   *iamUser
 	carol   *iamUser
 	mallory *iamUser
+	admin   *iamUser // an administrator who is none of the above (detection scenarios)
 }
 
 const ghostAgent = "aws-cli/1.16.245 Python/3.7.4 Linux/5.2.0-kali2-amd64 botocore/1.12.235"

@@ -4,22 +4,33 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // checkScenarios checks that each planted scenario is in set exactly as
 // documented, on day (yyyy-mm-dd), in the first account's us-east-1 files.
-func checkScenarios(t *testing.T, set *genSet, day string) {
+// The records of the detection scenarios (set generated with seed) are
+// left out: checkDetections checks them.
+func checkScenarios(t *testing.T, set *genSet, seed uint64, day string) {
 	t.Helper()
 	acct := set.stats.Accounts[0]
 	type found struct {
 		f *genFile
 		r map[string]any
 	}
+	detection := map[string]bool{}
+	for _, p := range Plants(seed) {
+		if p.EventID != "" {
+			detection[p.EventID] = true
+		}
+	}
 	var all []found
 	for i := range set.files {
 		f := &set.files[i]
 		for _, r := range f.recs {
-			all = append(all, found{f, r})
+			if !detection[str(r, "eventID")] {
+				all = append(all, found{f, r})
+			}
 		}
 	}
 	// where checks that a scenario record is where scenarios go.
@@ -200,5 +211,55 @@ func checkScenarios(t *testing.T, set *genSet, day string) {
 	}
 	if root := filter(func(r map[string]any) bool { return str(r, "userIdentity", "type") == "Root" }); len(root) < 3 {
 		t.Errorf("root activity: %d records", len(root))
+	}
+}
+
+// checkDetections checks that every record of Plants is in set once, on
+// day, in the first account, in its region, with its name and time, and
+// that the records of scenario.go are found by name and time.
+func checkDetections(t *testing.T, set *genSet, seed uint64, day string) {
+	t.Helper()
+	acct := set.stats.Accounts[0]
+	base, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type at struct{ name, time, typ string }
+	byID := map[string][]map[string]any{}
+	byAt := map[at]int{}
+	for _, f := range set.files {
+		for _, r := range f.recs {
+			byID[str(r, "eventID")] = append(byID[str(r, "eventID")], r)
+			if str(r, "recipientAccountId") == acct {
+				byAt[at{str(r, "eventName"), str(r, "eventTime"), str(r, "userIdentity", "type")}]++
+			}
+		}
+	}
+	plants := Plants(seed)
+	if len(plants) != PlantedEvents {
+		t.Fatalf("Plants: %d records, want %d", len(plants), PlantedEvents)
+	}
+	cases := map[string]bool{}
+	for _, p := range plants {
+		when := base.Add(time.Duration(p.Time) * time.Second).Format(time.RFC3339)
+		if p.EventID == "" {
+			if n := byAt[at{p.Name, when, p.IdentityType}]; n != 1 {
+				t.Errorf("%s %s at %s: %d records of %s", p.Case, p.Name, when, n, acct)
+			}
+			continue
+		}
+		cases[p.Case] = true
+		rs := byID[p.EventID]
+		if len(rs) != 1 {
+			t.Errorf("%s %s: %d records with eventID %s", p.Case, p.Name, len(rs), p.EventID)
+			continue
+		}
+		r := rs[0]
+		if str(r, "eventName") != p.Name || str(r, "eventTime") != when || str(r, "awsRegion") != p.Region || str(r, "recipientAccountId") != acct {
+			t.Errorf("%s: %s %s %s in %s, want %s %s %s in %s", p.Case, str(r, "eventName"), str(r, "eventTime"), str(r, "awsRegion"), str(r, "recipientAccountId"), p.Name, when, p.Region, acct)
+		}
+	}
+	if len(cases) < 45 {
+		t.Errorf("detection scenarios for %d rules, want at least 45", len(cases))
 	}
 }
