@@ -20,15 +20,20 @@ import (
 const MinLen = 6
 
 // isTokenByte reports whether c is a token character.
-func isTokenByte(c byte) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		return true
-	case c == '-', c == '_', c == '.', c == '/', c == '@':
-		return true
+func isTokenByte(c byte) bool { return tokenBytes[c] }
+
+// tokenBytes marks the token characters: letters, digits and -_./@.
+var tokenBytes = func() (t [256]bool) {
+	for c := range 256 {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			t[c] = true
+		case c == '-', c == '_', c == '.', c == '/', c == '@':
+			t[c] = true
+		}
 	}
-	return false
-}
+	return t
+}()
 
 // Tokens calls fn with each token of s (each maximal run of token
 // characters of at least MinLen bytes), in order.
@@ -104,9 +109,9 @@ const minSubtoken = 2
 // block i>>1 of a filter half as large, so halving ORs pairs of blocks).
 type Builder struct {
 	bloom []uint32
-	shift uint                // 64 - log2(blocks)
-	seen  map[string]struct{} // short text values already added
-	sum   summarizer          // what AddEvent saw of the records
+	shift uint       // 64 - log2(blocks)
+	seen  seenSet    // short text values already added
+	sum   summarizer // what AddEvent saw of the records
 }
 
 // keysPerRecord is the number of keys a record is expected to add at most
@@ -116,7 +121,7 @@ const keysPerRecord = 32
 // NewBuilder returns an empty Builder for about records records.
 func NewBuilder(records int) *Builder {
 	blocks := nextPow2((max(records, 1)*keysPerRecord*bitsPerKey + 255) / 256)
-	return &Builder{bloom: make([]uint32, blocks*8), shift: shiftFor(blocks), seen: map[string]struct{}{}}
+	return &Builder{bloom: make([]uint32, blocks*8), shift: shiftFor(blocks)}
 }
 
 func nextPow2(n int) int {
@@ -148,14 +153,8 @@ func (b *Builder) AddText(s string) {
 	if len(s) < MinLen {
 		return
 	}
-	if len(s) <= maxSeen {
-		if _, ok := b.seen[s]; ok {
-			return
-		}
-		if len(b.seen) >= maxSeenValues {
-			clear(b.seen) // bound memory; repeats are recognised again as they come
-		}
-		b.seen[strings.Clone(s)] = struct{}{}
+	if len(s) <= maxSeen && !b.seen.add(s) {
+		return
 	}
 	Tokens(s, func(t string) {
 		b.add(keyToken, t)

@@ -432,3 +432,23 @@ func likeMatches(pattern, s string) bool {
 	}
 	return s != "" && s[0] == pattern[0] && likeMatches(pattern[1:], s[1:])
 }
+
+// TestSeenSet checks the set of short values against a map, through
+// growth and the reset at maxSeenValues.
+func TestSeenSet(t *testing.T) {
+	var s seenSet
+	want := map[string]bool{}
+	for i := range 3 * maxSeenValues {
+		v := fmt.Sprintf("value-%d", i%(maxSeenValues+maxSeenValues/2))
+		if s.n == maxSeenValues {
+			clear(want) // the set starts afresh
+		}
+		if got := s.add(v); got != !want[v] {
+			t.Fatalf("add(%q) #%d = %v, want %v", v, i, got, !want[v])
+		}
+		want[v] = true
+		if s.n != len(want) {
+			t.Fatalf("after %d adds the set holds %d values, want %d", i+1, s.n, len(want))
+		}
+	}
+}
