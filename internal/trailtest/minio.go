@@ -23,6 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/trailsql/trailsql/internal/source"
 )
 
 // MinIO is a real MinIO server started by a test on a free loopback port,
@@ -239,6 +241,12 @@ func (m *MinIO) logTail() string {
 // Credentials returns a provider of the root credentials.
 func (m *MinIO) Credentials() aws.CredentialsProvider {
 	return credentials.NewStaticCredentialsProvider(m.AccessKey, m.SecretKey, "")
+}
+
+// S3Config is how trailsql's S3 code (source.DialS3 and what calls it)
+// reaches the server with the root credentials.
+func (m *MinIO) S3Config() source.S3Config {
+	return source.S3Config{EndpointURL: m.Endpoint, Region: m.Region, Credentials: m.Credentials()}
 }
 
 // Client returns an S3 client with the root credentials.
