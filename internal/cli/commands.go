@@ -16,6 +16,7 @@ func commands(f *Factory) []*cobra.Command {
 		newVerifyCmd(f),
 		newGenCmd(f),
 		newReportCmd(f, nil),
+		newDetectCmd(f, nil),
 		newWhoisCmd(f, nil),
 		newTimelineCmd(f, nil),
 		newGapsCmd(f),
