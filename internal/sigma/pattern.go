@@ -35,8 +35,8 @@ type Pattern struct {
 
 // ParsePattern reads a Sigma string value: `*` and `?` are wildcards;
 // `\*`, `\?` and `\\` are a literal `*`, `?` and `\`; any other backslash
-// is a literal backslash (so `C:\Windows\*` is C:\Windows\ then a
-// wildcard).
+// is a literal backslash. So `C:\Windows\*` is the literal C:\Windows*,
+// and C:\Windows\ followed by a wildcard is written `C:\Windows\\*`.
 func ParsePattern(s string) Pattern {
 	var p Pattern
 	var lit strings.Builder
