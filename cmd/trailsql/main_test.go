@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"os"
 	"testing"
 
@@ -20,10 +21,15 @@ func TestMain(m *testing.M) {
 	})
 }
 
+// update rewrites the files that the transcripts compare output with
+// (cmp stdout FILE) to what the commands print.
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/script")
+
 // TestScripts runs the command-line transcripts in testdata/script.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir:           "testdata/script",
+		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("TRAILSQL_LAKE", env.WorkDir+"/lake")
 			return nil
