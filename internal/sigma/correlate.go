@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -110,7 +111,55 @@ type plan struct {
 	field      string
 	span       time.Duration
 	thresholds []Threshold
-	aliases    map[string]map[string]string
+	// corr is the correlation section (nil for an old aggregation).
+	corr *Correlation
+}
+
+// References resolves a correlation's rules (by id or name, through base;
+// see Index), in the order written. It fails for an unknown reference, and
+// with ErrUnsupported for a reference to a correlation (chains), to a rule
+// with an aggregation, or to a rule with Unsupported features.
+func References(corr *Rule, base map[string]*Rule) ([]*Rule, error) {
+	if corr == nil || corr.Correlation == nil {
+		return nil, errors.New("sigma: not a correlation rule")
+	}
+	refs := make([]*Rule, 0, len(corr.Correlation.Rules))
+	for _, name := range corr.Correlation.Rules {
+		r := base[name]
+		switch {
+		case r == nil:
+			return nil, fmt.Errorf("sigma: %s:%d: correlation refers to unknown rule %q", corr.File, corr.Line, name)
+		case r.Correlation != nil:
+			return nil, fmt.Errorf("%w: %s:%d: correlation refers to correlation %q (chained correlations)", ErrUnsupported, corr.File, corr.Line, name)
+		case r.Detection.Aggregation != nil:
+			return nil, fmt.Errorf("%w: %s:%d: correlation refers to %q, a rule with an aggregation", ErrUnsupported, corr.File, corr.Line, name)
+		}
+		if err := Evaluable(r); err != nil {
+			return nil, err
+		}
+		refs = append(refs, r)
+	}
+	return refs, nil
+}
+
+// FieldFor returns the field that a group-by name (or the value_count
+// field) stands for in the events of the referenced rule written ref in
+// Rules (its id or name) and resolved to r: the alias's field for that
+// rule (looked up by ref, then r.Name, then r.ID) when name is an alias,
+// else name itself.
+func (c *Correlation) FieldFor(name, ref string, r *Rule) string {
+	if m, ok := c.Aliases[name]; ok {
+		keys := []string{ref}
+		if r != nil {
+			keys = append(keys, r.Name, r.ID)
+		}
+		for _, k := range keys {
+			if f, ok := m[k]; ok && k != "" {
+				return f
+			}
+		}
+	}
+	return name
 }
 
 func planOf(corr *Rule, base map[string]*Rule) (*plan, error) {
@@ -118,25 +167,12 @@ func planOf(corr *Rule, base map[string]*Rule) (*plan, error) {
 		return nil, err
 	}
 	if c := corr.Correlation; c != nil {
-		p := &plan{typ: c.Type, groupBy: c.GroupBy, field: c.Condition.Field, span: c.Timespan,
-			thresholds: c.Condition.Thresholds, aliases: c.Aliases}
-		for _, name := range c.Rules {
-			r := base[name]
-			switch {
-			case r == nil:
-				return nil, fmt.Errorf("sigma: %s:%d: correlation refers to unknown rule %q", corr.File, corr.Line, name)
-			case r.Correlation != nil:
-				return nil, fmt.Errorf("%w: %s:%d: correlation refers to correlation %q (chained correlations)", ErrUnsupported, corr.File, corr.Line, name)
-			case r.Detection.Aggregation != nil:
-				return nil, fmt.Errorf("%w: %s:%d: correlation refers to %q, a rule with an aggregation", ErrUnsupported, corr.File, corr.Line, name)
-			}
-			if err := Evaluable(r); err != nil {
-				return nil, err
-			}
-			p.refs = append(p.refs, r)
-			p.refNames = append(p.refNames, name)
+		refs, err := References(corr, base)
+		if err != nil {
+			return nil, err
 		}
-		return p, nil
+		return &plan{typ: c.Type, refs: refs, refNames: c.Rules, groupBy: c.GroupBy, field: c.Condition.Field,
+			span: c.Timespan, thresholds: c.Condition.Thresholds, corr: c}, nil
 	}
 	if corr.Detection == nil || corr.Detection.Aggregation == nil {
 		return nil, fmt.Errorf("sigma: %s:%d: rule %q is not a correlation and has no aggregation", corr.File, corr.Line, corr.Title)
@@ -150,18 +186,13 @@ func planOf(corr *Rule, base map[string]*Rule) (*plan, error) {
 	return p, nil
 }
 
-// fieldFor returns the field a group-by name stands for in events of the
+// fieldFor returns the path a group-by name stands for in events of the
 // referenced rule i (through aliases).
 func (p *plan) fieldFor(name string, i int) []string {
-	if m, ok := p.aliases[name]; ok {
-		r := p.refs[i]
-		for _, k := range []string{p.refNames[i], r.Name, r.ID} {
-			if f, ok := m[k]; ok && k != "" {
-				return strings.Split(f, ".")
-			}
-		}
+	if p.corr == nil {
+		return strings.Split(name, ".")
 	}
-	return strings.Split(name, ".")
+	return strings.Split(p.corr.FieldFor(name, p.refNames[i], p.refs[i]), ".")
 }
 
 type bucket struct {
