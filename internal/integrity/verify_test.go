@@ -24,6 +24,8 @@ type verifyCase struct {
 	kinds []Kind
 	// is lists errors that some finding must wrap.
 	is []error
+	// findings, when not 0, is how many findings there must be.
+	findings int
 }
 
 // verifyCases are the tampering cases, each in its own region so that one
@@ -108,6 +110,19 @@ func verifyCases(trailKey, wrongKey *rsa.PrivateKey) []verifyCase {
 				Chain: ChainCounts{Gaps: 1}},
 			kinds: []Kind{KindDigestMissing, KindChainGap, KindLogUncovered},
 			is:    []error{ErrDigestMissing, ErrChainBroken},
+		},
+		{
+			name: "trail without digest files: said once, with the count",
+			spec: spec("af-south-1"),
+			mutate: func(t *testing.T, b *bucket, tr *builtTrail) {
+				for _, d := range tr.digests {
+					b.deleteDigest(d)
+				}
+			},
+			want:     Counts{Logs: LogCounts{Uncovered: 8}},
+			kinds:    []Kind{KindNoDigests},
+			is:       []error{ErrNoDigests},
+			findings: 1,
 		},
 		{
 			name: "digest re-signed with the wrong key",
@@ -245,6 +260,9 @@ func TestVerifyCases(t *testing.T) {
 				t.Errorf("OK = %v, want %v", r.OK, c.ok)
 			}
 			checkFindings(t, g, c.kinds, c.is)
+			if c.findings != 0 && len(g.Findings) != c.findings {
+				t.Errorf("%d findings, want %d", len(g.Findings), c.findings)
+			}
 			if t.Failed() {
 				var buf bytes.Buffer
 				r.WriteText(&buf)
@@ -266,9 +284,9 @@ func checkFindings(t *testing.T, g *Group, kinds []Kind, is []error) {
 		case !f.Kind.Fails():
 		case f.Err == nil:
 			t.Errorf("failing finding without error: %+v", f)
-		case f.Kind == KindDigestUnsigned:
+		case f.Kind == KindDigestUnsigned, f.Kind == KindNoDigests:
 			if !IsUnverifiable(f.Err) || IsTampered(f.Err) {
-				t.Errorf("unsigned digest not unverifiable: %v", f.Err)
+				t.Errorf("%s not unverifiable: %v", f.Kind, f.Err)
 			}
 		default:
 			if !IsTampered(f.Err) || IsUnverifiable(f.Err) {
