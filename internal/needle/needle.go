@@ -109,9 +109,12 @@ const minSubtoken = 2
 // block i>>1 of a filter half as large, so halving ORs pairs of blocks).
 type Builder struct {
 	bloom []uint32
-	shift uint       // 64 - log2(blocks)
-	seen  seenSet    // short text values already added
-	sum   summarizer // what AddEvent saw of the records
+	shift uint    // 64 - log2(blocks)
+	seen  seenSet // short text values already added
+	// seenTok are the tokens of text values already added (with their
+	// subtokens and prefixes).
+	seenTok seenSet
+	sum     summarizer // what AddEvent saw of the records
 }
 
 // keysPerRecord is the number of keys a record is expected to add at most
@@ -157,6 +160,9 @@ func (b *Builder) AddText(s string) {
 		return
 	}
 	Tokens(s, func(t string) {
+		if len(t) <= maxSeen && !b.seenTok.add(t) {
+			return // its keys are in
+		}
 		b.add(keyToken, t)
 		subtokens(t, func(u string) {
 			if len(u) < minSubtoken {
