@@ -581,7 +581,7 @@ func waitSlots(t *testing.T, srv *Server, n int) {
 const slowQuery = "SELECT count(*) FROM UNNEST(sequence(1, 100000)) AS a(x) CROSS JOIN UNNEST(sequence(1, 100000)) AS b(y) CROSS JOIN UNNEST(sequence(1, 100000)) AS c(z)"
 
 func TestConcurrencyLimit(t *testing.T) {
-	s := newTestServer(t, Config{MaxQueries: 1}, query.Options{Conns: 1})
+	s := newTestServer(t, Config{MaxQueries: 1, QueueWait: 200 * time.Millisecond}, query.Options{Conns: 1})
 	slow := queryRequest{SQL: slowQuery}
 	ctx, cancel := context.WithCancel(context.Background())
 	started := make(chan struct{})

@@ -1,12 +1,14 @@
 package server
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // openAPI is the API's description, written by hand; TestOpenAPIRoutes
@@ -56,14 +58,12 @@ func (s *Server) build() http.Handler {
 		limited := rt.limited
 		mux.HandleFunc(rt.method+" "+rt.pattern, func(w http.ResponseWriter, r *http.Request) {
 			if limited {
-				select {
-				case s.slots <- struct{}{}:
-					defer func() { <-s.slots }()
-				default:
+				if !s.acquire(r.Context()) {
 					w.Header().Set("Retry-After", "1")
 					writeError(w, http.StatusTooManyRequests, "too many queries are running: try again in a moment")
 					return
 				}
+				defer func() { <-s.slots }()
 			}
 			if r.Body != nil {
 				r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
@@ -85,6 +85,29 @@ func (s *Server) build() http.Handler {
 		s.serveStatic(w, r)
 	})
 	return s.secure(mux)
+}
+
+// acquire takes a query slot, waiting for one for at most
+// Config.QueueWait; false when none was free in time or the client went
+// away.
+func (s *Server) acquire(ctx context.Context) bool {
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	default:
+	}
+	if s.cfg.QueueWait < 0 {
+		return false
+	}
+	t := time.NewTimer(s.cfg.QueueWait)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
 }
 
 // decodeBody reads r's JSON body into v: one JSON value, no unknown

@@ -51,8 +51,11 @@ type Config struct {
 	// Timeout bounds each request that runs queries (default 2 minutes).
 	Timeout time.Duration
 	// MaxQueries is how many requests may run queries at once (default
-	// 4); more are answered 429 with Retry-After.
+	// 4). Another waits for a slot for at most QueueWait (default 2
+	// seconds; negative: not at all), then is answered 429 with
+	// Retry-After.
 	MaxQueries int
+	QueueWait  time.Duration
 	// MaxBody is the largest request body, in bytes (default 1 MiB).
 	MaxBody int64
 	// Sync, when set, runs from Serve's start until Serve returns: the
@@ -75,6 +78,7 @@ const (
 	DefaultMaxRows    = 100_000
 	DefaultTimeout    = 2 * time.Minute
 	DefaultMaxQueries = 4
+	DefaultQueueWait  = 2 * time.Second
 	DefaultMaxBody    = 1 << 20
 )
 
@@ -96,6 +100,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxQueries == 0 {
 		c.MaxQueries = DefaultMaxQueries
+	}
+	if c.QueueWait == 0 {
+		c.QueueWait = DefaultQueueWait
 	}
 	if c.MaxBody == 0 {
 		c.MaxBody = DefaultMaxBody
