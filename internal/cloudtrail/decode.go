@@ -23,7 +23,7 @@ func DecodeEvent(raw []byte) (*Event, error) {
 	if !utf8.Valid(raw) {
 		return nil, errors.New("record is not valid UTF-8")
 	}
-	return decodeEvent(raw, string(raw), false, &eventAlloc{})
+	return decodeEvent(raw, string(raw), false, &eventAlloc{}, &eventDecoder{})
 }
 
 // DecodeEventShared is DecodeEvent for a record that SplitRecords handed
@@ -36,7 +36,7 @@ func DecodeEventShared(raw []byte) (*Event, error) {
 	if !utf8.Valid(raw) {
 		return nil, errors.New("record is not valid UTF-8")
 	}
-	return decodeEvent(raw, unsafe.String(&raw[0], len(raw)), true, &eventAlloc{})
+	return decodeEvent(raw, unsafe.String(&raw[0], len(raw)), true, &eventAlloc{}, &eventDecoder{})
 }
 
 // Decoder is DecodeEventShared with memory reused from one record to the
@@ -45,6 +45,7 @@ func DecodeEventShared(raw []byte) (*Event, error) {
 // a common record. A Decoder is for one goroutine.
 type Decoder struct {
 	a eventAlloc
+	d eventDecoder
 }
 
 // Decode is DecodeEventShared into d's memory.
@@ -60,11 +61,13 @@ func (d *Decoder) Decode(raw []byte) (*Event, error) {
 	clear(nulls[:cap(nulls)])
 	clear(unknown[:cap(unknown)])
 	d.a = eventAlloc{unknown: unknown, extra: extra, nulls: nulls}
-	return decodeEvent(raw, unsafe.String(&raw[0], len(raw)), true, &d.a)
+	return decodeEvent(raw, unsafe.String(&raw[0], len(raw)), true, &d.a, &d.d)
 }
 
-func decodeEvent(raw []byte, src string, trusted bool, a *eventAlloc) (*Event, error) {
-	d := eventDecoder{e: &a.e, slab: &a.slab, src: src, raw: raw, alloc: a, trusted: trusted, nulls: a.nulls, extra: a.extra}
+// decodeEvent decodes raw into a, with d (whose state it sets) as the
+// decoder.
+func decodeEvent(raw []byte, src string, trusted bool, a *eventAlloc, d *eventDecoder) (*Event, error) {
+	*d = eventDecoder{e: &a.e, slab: &a.slab, src: src, raw: raw, alloc: a, trusted: trusted, nulls: a.nulls, extra: a.extra}
 	top := eventFields
 	unknown := a.unknown
 	defer func() { a.unknown, a.extra, a.nulls = unknown, d.extra, d.nulls }()

@@ -166,6 +166,7 @@ func CompactKey(b []byte) (int64, []byte) {
 type Thawer struct {
 	allocs []eventAlloc
 	n      int
+	d      eventDecoder
 }
 
 // Reset makes the memory of every Event thawed so far free for reuse.
@@ -183,9 +184,10 @@ func (t *Thawer) Thaw(b []byte) (*Event, int, error) {
 	}
 	a := &t.allocs[t.n]
 	t.n++
-	d := eventDecoder{e: &a.e, slab: &a.slab, alloc: a}
+	t.d = eventDecoder{e: &a.e, slab: &a.slab, alloc: a}
+	d := &t.d
 	r := compactReader{b: b}
-	r.fields(&d, unsafe.Pointer(d.e), compactEvent)
+	r.fields(d, unsafe.Pointer(d.e), compactEvent)
 	if r.bad {
 		return nil, 0, errCompact
 	}
@@ -268,7 +270,9 @@ func (r *compactReader) fields(d *eventDecoder, base unsafe.Pointer, fields []co
 				d.alloc.ts = v
 				*(**int64)(p) = &d.alloc.ts
 			} else {
-				*(**int64)(p) = &v
+				q := new(int64) // not &v: v would be moved to the heap on every call
+				*q = v
+				*(**int64)(p) = q
 			}
 		case cStruct:
 			if r.byte() == 0 {
