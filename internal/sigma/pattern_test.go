@@ -1,6 +1,11 @@
 package sigma
 
-import "testing"
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestPattern(t *testing.T) {
 	f := func(pat, s string, cased, want bool) {
@@ -88,4 +93,50 @@ func TestParseDuration(t *testing.T) {
 			t.Errorf("%q: no error", in)
 		}
 	}
+}
+
+// patternRegexp is an independent reading of a pattern: the same
+// semantics through Go's regexp package.
+func patternRegexp(p Pattern, cased bool) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	b.WriteString("(?s)")
+	for _, part := range p.Parts {
+		switch part.Kind {
+		case AnyRun:
+			b.WriteString(".*")
+		case AnyOne:
+			b.WriteString(".")
+		default:
+			t := part.Text
+			if !cased {
+				t = Fold(t)
+			}
+			b.WriteString(regexp.QuoteMeta(t))
+		}
+	}
+	b.WriteString("$")
+	return regexp.MustCompile(b.String())
+}
+
+// FuzzPattern compares Pattern.Match with a regexp reading of the same
+// pattern.
+func FuzzPattern(f *testing.F) {
+	f.Add(`a*b?c`, "axxbyc", false)
+	f.Add(`*\*\?\\*`, "x*?\\y", true)
+	f.Add(`ÄÖ*`, "äöü", false)
+	f.Fuzz(func(t *testing.T, pat, s string, cased bool) {
+		if !utf8.ValidString(pat) || !utf8.ValidString(s) {
+			return
+		}
+		p := ParsePattern(pat)
+		subject := s
+		if !cased {
+			subject = Fold(s)
+		}
+		want := patternRegexp(p, cased).MatchString(subject)
+		if got := p.Match(s, cased); got != want {
+			t.Fatalf("%q on %q (cased %v): Match %v, regexp %v", pat, s, cased, got, want)
+		}
+	})
 }
