@@ -3,6 +3,7 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,10 @@ type Rule struct {
 	// corr is set for a correlation rule and for a detection rule with an
 	// old count() aggregation.
 	corr *correlation
+	// names are the event names (lower case) the rule can match, when
+	// they are known (named).
+	names []string
+	named bool
 	// quiet marks a rule that a correlation refers to without
 	// `generate: true`: it gives no findings of its own.
 	quiet bool
@@ -58,6 +63,10 @@ type correlation struct {
 	groupSQL [][]sqltree.Expr
 	// valueField is value_count's counted field, per referenced rule.
 	valueSQL []sqltree.Expr
+	// names and named are, per referenced rule, the event names it can
+	// match, when known (see eventNames).
+	names [][]string
+	named []bool
 	// window is the timespan; 0 for one window over the whole range (an
 	// old aggregation without timeframe).
 	window     time.Duration
@@ -137,6 +146,7 @@ func compileRule(sr *sigma.Rule, byRef map[string]*sigma.Rule) (*Rule, error) {
 		if err != nil {
 			return nil, err
 		}
+		r.names, r.named = eventNames(sr.Detection)
 		if a := sr.Detection.Aggregation; a != nil {
 			c, err := compileAggregation(sr.Detection, where)
 			if err != nil {
@@ -406,4 +416,133 @@ func refCompare(a, b sqltree.Expr, pos sigma.Position, cased bool) sqltree.Expr 
 		return tmpl("substr(_1, greatest(length(_1) - length(_2) + 1, 1)) = _2 AND length(_1) >= length(_2)", a, b, cloneExpr(a), cloneExpr(b))
 	}
 	return eq(a, b)
+}
+
+// eventNames returns the event names (lower case) that a detection can
+// match at all, read from its eventName matchers: a necessary condition
+// that the rules sharing a scan test once per event (lower(eventname) IN
+// (...)) before their own conditions. ok is false when the detection can
+// match events of any name.
+func eventNames(d *sigma.Detection) (names []string, ok bool) {
+	set, ok := namesOf(d, d.Condition)
+	if !ok {
+		return nil, false
+	}
+	for n := range set {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names, true
+}
+
+func namesOf(d *sigma.Detection, e sigma.Expr) (map[string]bool, bool) {
+	union := func(sets []map[string]bool) map[string]bool {
+		out := map[string]bool{}
+		for _, s := range sets {
+			for n := range s {
+				out[n] = true
+			}
+		}
+		return out
+	}
+	// any: an AND holds only where each part does: the smallest known set.
+	smallest := func(sets []map[string]bool, oks []bool) (map[string]bool, bool) {
+		var best map[string]bool
+		found := false
+		for i, s := range sets {
+			if oks[i] && (!found || len(s) < len(best)) {
+				best, found = s, true
+			}
+		}
+		return best, found
+	}
+	switch x := e.(type) {
+	case *sigma.Ref:
+		return searchNames(d.Search(x.Name))
+	case *sigma.Not:
+		return nil, false
+	case *sigma.And, *sigma.AllOf:
+		var sets []map[string]bool
+		var oks []bool
+		each(d, x, func(s map[string]bool, ok bool) { sets, oks = append(sets, s), append(oks, ok) })
+		return smallest(sets, oks)
+	case *sigma.Or, *sigma.OneOf:
+		var sets []map[string]bool
+		all := true
+		each(d, x, func(s map[string]bool, ok bool) { sets, all = append(sets, s), all && ok })
+		if !all {
+			return nil, false
+		}
+		return union(sets), true
+	}
+	return nil, false
+}
+
+// each calls fn with the names of each operand of an And, Or, OneOf or
+// AllOf.
+func each(d *sigma.Detection, e sigma.Expr, fn func(map[string]bool, bool)) {
+	switch x := e.(type) {
+	case *sigma.And:
+		for _, a := range x.Args {
+			fn(namesOf(d, a))
+		}
+	case *sigma.Or:
+		for _, a := range x.Args {
+			fn(namesOf(d, a))
+		}
+	case *sigma.OneOf:
+		for _, n := range x.Names {
+			fn(searchNames(d.Search(n)))
+		}
+	case *sigma.AllOf:
+		for _, n := range x.Names {
+			fn(searchNames(d.Search(n)))
+		}
+	}
+}
+
+// searchNames is namesOf for a search: the union over its groups, each
+// group known by one of its eventName matchers.
+func searchNames(s *sigma.Search) (map[string]bool, bool) {
+	if s == nil || len(s.Groups) == 0 {
+		return nil, false
+	}
+	out := map[string]bool{}
+	for _, g := range s.Groups {
+		var best map[string]bool
+		for _, fm := range g {
+			if set, ok := matcherNames(fm); ok && (best == nil || len(set) < len(best)) {
+				best = set
+			}
+		}
+		if best == nil {
+			return nil, false
+		}
+		for n := range best {
+			out[n] = true
+		}
+	}
+	return out, true
+}
+
+// matcherNames is the set of event names an eventName matcher with
+// literal values accepts (lower case).
+func matcherNames(fm *sigma.FieldMatcher) (map[string]bool, bool) {
+	if fm.Keyword || len(fm.Path) != 1 || !strings.EqualFold(fm.Path[0], "eventName") || fm.Op != sigma.OpPattern {
+		return nil, false
+	}
+	out := map[string]bool{}
+	for _, v := range fm.Values {
+		if v.Kind == sigma.KindNull {
+			return nil, false
+		}
+		for _, p := range v.Patterns {
+			t, ok := p.Literal()
+			if !ok {
+				return nil, false
+			}
+			out[sigma.Fold(t)] = true
+		}
+	}
+	return out, len(out) > 0
 }

@@ -3,6 +3,8 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/trailsql/trailsql/internal/sigma"
@@ -43,6 +45,8 @@ func compileCorrelation(c *sigma.Correlation, byRef map[string]*sigma.Rule) (*co
 			return nil, fmt.Errorf("referenced rule %q: %w", name, err)
 		}
 		out.conds = append(out.conds, where)
+		names, named := eventNames(r.Detection)
+		out.names, out.named = append(out.names, names), append(out.named, named)
 		var gs []sqltree.Expr
 		for _, g := range c.GroupBy {
 			gs = append(gs, groupValue(fieldFor(c, g, name, r)))
@@ -80,6 +84,8 @@ func compileAggregation(d *sigma.Detection, where sqltree.Expr) (*correlation, e
 	}
 	out := &correlation{typ: sigma.EventCount, groupBy: a.GroupBy, window: d.Timeframe,
 		thresholds: []sigma.Threshold{a.Threshold}, conds: []sqltree.Expr{where}}
+	names, named := eventNames(d)
+	out.names, out.named = [][]string{names}, []bool{named}
 	var gs []sqltree.Expr
 	for _, g := range a.GroupBy {
 		gs = append(gs, groupValue(strings.Split(g, ".")))
@@ -142,4 +148,35 @@ func jsonScalar(text sqltree.Expr, keys []string) sqltree.Expr {
 		b.WriteString(`["` + k + `"]`)
 	}
 	return call("json_extract_scalar", text, str(b.String()))
+}
+
+// scanCond is the condition of the events that one of conds matches,
+// with the event names that the named conditions can match tested first,
+// once per event:
+//
+//	(lower(eventname) IN (names...) AND (c1 OR c2 ...)) OR c3 OR ...
+//
+// where c1, c2 are the conditions whose names are known and c3 ... the
+// others.
+func scanCond(conds []sqltree.Expr, names [][]string, named []bool) sqltree.Expr {
+	var known, other []sqltree.Expr
+	set := map[string]bool{}
+	for i, c := range conds {
+		if !named[i] {
+			other = append(other, cloneExpr(c))
+			continue
+		}
+		known = append(known, cloneExpr(c))
+		for _, n := range names[i] {
+			set[n] = true
+		}
+	}
+	if len(known) == 0 {
+		return or(other...)
+	}
+	in := &sqltree.In{X: call("lower", col("eventname"))}
+	for _, n := range slices.Sorted(maps.Keys(set)) {
+		in.List = append(in.List, str(n))
+	}
+	return or(append([]sqltree.Expr{and(in, or(known...))}, other...)...)
 }

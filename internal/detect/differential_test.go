@@ -33,8 +33,15 @@ func sigmaDir(t testing.TB) string {
 // buildLake ingests the log files under src into a new lake.
 func buildLake(t testing.TB, src string) string {
 	t.Helper()
-	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "lake")
+	buildLakeAt(t, src, dir)
+	return dir
+}
+
+// buildLakeAt ingests the log files under src into the lake at dir.
+func buildLakeAt(t testing.TB, src, dir string) {
+	t.Helper()
+	ctx := context.Background()
 	lk, err := lake.Open(ctx, dir, fixedNow)
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +55,6 @@ func buildLake(t testing.TB, src string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dir
 }
 
 // storedRecord is one record of a lake as the oracle sees it: the

@@ -78,7 +78,7 @@ func Run(ctx context.Context, q Querier, rules []*Rule, r Range) ([]Finding, err
 func PlainSQL(rules []*Rule, r Range) string {
 	var plain []*Rule
 	for _, rule := range rules {
-		if rule.corr == nil {
+		if rule.corr == nil && !rule.quiet {
 			plain = append(plain, rule)
 		}
 	}
@@ -91,15 +91,17 @@ func PlainSQL(rules []*Rule, r Range) string {
 func plainQuery(rules []*Rule, r Range) *sqltree.Query {
 	hits := make([]sqltree.Expr, len(rules))
 	conds := make([]sqltree.Expr, len(rules))
+	names := make([][]string, len(rules))
+	named := make([]bool, len(rules))
 	for i, rule := range rules {
 		hits[i] = tmpl("CASE WHEN _1 THEN _2 END", cloneExpr(rule.Where), str(strconv.Itoa(i)))
-		conds[i] = cloneExpr(rule.Where)
+		conds[i], names[i], named[i] = rule.Where, rule.names, rule.named
 	}
 	return selectQuery([]sqltree.Expr{
 		col("eventid"), col("_fp"), col("eventtimestamp"), col("account"), col("region"),
 		col("useridentity", "arn"), col("sourceipaddress"),
 		tmpl("array_join(filter(_1, x -> x IS NOT NULL), ',')", &sqltree.ArrayExpr{Elems: hits}),
-	}, and(rangeCond(r), or(conds...)))
+	}, and(rangeCond(r), scanCond(conds, names, named)))
 }
 
 // selectQuery is SELECT items FROM cloudtrail WHERE where.
@@ -280,13 +282,9 @@ func correlationQuery(c *correlation, r Range) *sqltree.Query {
 	if c.typ == sigma.ValueCount {
 		inner = append(inner, &sqltree.SelectItem{Expr: per(c.valueSQL), Alias: &sqltree.Ident{Name: "val"}})
 	}
-	conds := make([]sqltree.Expr, n)
-	for i, cond := range c.conds {
-		conds[i] = cloneExpr(cond)
-	}
 	innerSel := &sqltree.Select{Items: inner,
 		From:  []sqltree.Relation{&sqltree.Table{Name: []*sqltree.Ident{{Name: "cloudtrail"}}}},
-		Where: and(rangeCond(r), or(conds...))}
+		Where: and(rangeCond(r), scanCond(c.conds, c.names, c.named))}
 
 	var count sqltree.Expr
 	switch c.typ {
