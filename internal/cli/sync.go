@@ -24,6 +24,7 @@ type SyncOptions struct {
 	LogFormat string
 	NoCompact bool
 	S3        S3Flags
+	Detect    SyncDetectFlags
 }
 
 func newSyncCmd(f *Factory, runF func(context.Context, *Factory, *SyncOptions) error) *cobra.Command {
@@ -70,6 +71,7 @@ hand are stored and published.`,
 	fl.StringVar(&opts.LogFormat, "log-format", "text", "run log lines as text (logfmt) or json")
 	fl.BoolVar(&opts.NoCompact, "no-compact", false, "do not compact partitions after loading")
 	opts.S3.addFlags(fl)
+	opts.Detect.addFlags(fl)
 	return cmd
 }
 
@@ -81,12 +83,19 @@ func runSync(ctx context.Context, f *Factory, opts *SyncOptions) error {
 	if opts.Every < 0 {
 		return usagef("--every cannot be negative")
 	}
+	if err := opts.Detect.validate(f, opts.S3.Profile); err != nil {
+		return err
+	}
+	logOut := f.IO.Out
+	if opts.Detect.Alert.Stdout {
+		logOut = f.IO.ErrOut // stdout carries the findings
+	}
 	var h slog.Handler
 	switch opts.LogFormat {
 	case "text":
-		h = slog.NewTextHandler(f.IO.Out, nil)
+		h = slog.NewTextHandler(logOut, nil)
 	case "json":
-		h = slog.NewJSONHandler(f.IO.Out, nil)
+		h = slog.NewJSONHandler(logOut, nil)
 	default:
 		return usagef("--log-format %q is not text or json", opts.LogFormat)
 	}
@@ -95,7 +104,12 @@ func runSync(ctx context.Context, f *Factory, opts *SyncOptions) error {
 		return err
 	}
 	defer a.Close()
+	afterRun, err := opts.Detect.afterRun(ctx, f, a, slog.New(h))
+	if err != nil {
+		return err
+	}
 	return a.Sync(ctx, app.SyncOptions{
+		AfterRun:  afterRun,
 		Sources:   opts.Sources,
 		Every:     opts.Every,
 		Lookback:  lookback,
