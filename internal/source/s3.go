@@ -365,6 +365,45 @@ func ParseS3URL(s string) (bucket, prefix string, err error) {
 // DialS3 returns a client of bucket, configured by cfg, in the bucket's
 // region (asked of S3 when the configuration does not say it).
 func DialS3(ctx context.Context, bucket string, cfg S3Config) (*S3Client, error) {
+	d, err := newDialer(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := &S3Client{API: d.build(d.region), Bucket: bucket, Region: d.region, Endpoint: d.endpoint, counts: d.counts}
+	found, err := c.bucketRegion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if found != "" && found != d.region {
+		c.API, c.Region = d.build(found), found
+	}
+	return c, nil
+}
+
+// NewS3API returns an S3 API client configured by cfg like DialS3's, but
+// bound to no bucket, in cfg's region (else the SDK's configured one, else
+// us-east-1): for calls about no bucket or before one exists, such as
+// CreateBucket.
+func NewS3API(ctx context.Context, cfg S3Config) (*s3.Client, error) {
+	d, err := newDialer(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return d.build(d.region), nil
+}
+
+// dialer makes the S3 clients of one configuration.
+type dialer struct {
+	cfg      S3Config
+	aws      aws.Config
+	endpoint string // the custom endpoint, if any
+	region   string // the configured region, or us-east-1
+	counts   *requestCounts
+}
+
+// newDialer loads the AWS configuration that cfg (with the environment)
+// describes.
+func newDialer(ctx context.Context, cfg S3Config) (*dialer, error) {
 	cfg = cfg.fromEnv()
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 8
@@ -372,7 +411,7 @@ func DialS3(ctx context.Context, bucket string, cfg S3Config) (*S3Client, error)
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 20 * time.Second
 	}
-	counts := &requestCounts{}
+	d := &dialer{cfg: cfg, counts: &requestCounts{}}
 	loadOpts := []func(*config.LoadOptions) error{
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
@@ -384,7 +423,7 @@ func DialS3(ctx context.Context, bucket string, cfg S3Config) (*S3Client, error)
 				o.RateLimiter = ratelimit.None
 			})
 		}),
-		config.WithAPIOptions([]func(*middleware.Stack) error{counts.install}),
+		config.WithAPIOptions([]func(*middleware.Stack) error{d.counts.install}),
 	}
 	if cfg.Profile != "" {
 		loadOpts = append(loadOpts, config.WithSharedConfigProfile(cfg.Profile))
@@ -402,47 +441,41 @@ func DialS3(ctx context.Context, bucket string, cfg S3Config) (*S3Client, error)
 			d.Timeout = dialTimeout
 		})))
 	}
-	awsCfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
-	if err != nil {
+	var err error
+	if d.aws, err = config.LoadDefaultConfig(ctx, loadOpts...); err != nil {
 		return nil, fmt.Errorf("cannot load the AWS configuration: %w", err)
 	}
-	endpoint := cfg.endpoint()
-	if endpoint != "" {
-		if u, err := url.Parse(endpoint); err != nil || u.Scheme == "" || u.Host == "" {
-			return nil, fmt.Errorf("endpoint %q is not a URL (want e.g. http://127.0.0.1:9000)", endpoint)
+	d.endpoint = cfg.endpoint()
+	if d.endpoint != "" {
+		if u, err := url.Parse(d.endpoint); err != nil || u.Scheme == "" || u.Host == "" {
+			return nil, fmt.Errorf("endpoint %q is not a URL (want e.g. http://127.0.0.1:9000)", d.endpoint)
 		}
 	}
-	region := awsCfg.Region
-	if region == "" {
-		region = "us-east-1"
+	d.region = d.aws.Region
+	if d.region == "" {
+		d.region = "us-east-1"
 	}
-	build := func(region string) *s3.Client {
-		return s3.NewFromConfig(awsCfg, func(o *s3.Options) {
-			o.Region = region
-			o.DisableLogOutputChecksumValidationSkipped = true
-			if cfg.HTTPClient != nil {
-				// Set here: the configuration loader would refuse a plain
-				// *http.Client when $AWS_CA_BUNDLE is set.
-				o.HTTPClient = cfg.HTTPClient
-			}
-			if endpoint != "" {
-				o.BaseEndpoint = aws.String(endpoint)
-				o.UsePathStyle = true
-			}
-			if cfg.PathStyle {
-				o.UsePathStyle = true
-			}
-		})
-	}
-	c := &S3Client{API: build(region), Bucket: bucket, Region: region, Endpoint: endpoint, counts: counts}
-	found, err := c.bucketRegion(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if found != "" && found != region {
-		c.API, c.Region = build(found), found
-	}
-	return c, nil
+	return d, nil
+}
+
+// build returns a client in region.
+func (d *dialer) build(region string) *s3.Client {
+	return s3.NewFromConfig(d.aws, func(o *s3.Options) {
+		o.Region = region
+		o.DisableLogOutputChecksumValidationSkipped = true
+		if d.cfg.HTTPClient != nil {
+			// Set here: the configuration loader would refuse a plain
+			// *http.Client when $AWS_CA_BUNDLE is set.
+			o.HTTPClient = d.cfg.HTTPClient
+		}
+		if d.endpoint != "" {
+			o.BaseEndpoint = aws.String(d.endpoint)
+			o.UsePathStyle = true
+		}
+		if d.cfg.PathStyle {
+			o.UsePathStyle = true
+		}
+	})
 }
 
 // bucketRegion asks where the bucket lives: S3 says so in a header of

@@ -255,22 +255,16 @@ func (m *MinIO) Client() *s3.Client {
 }
 
 // ClientWith returns an S3 client of the server with other credentials and,
-// when hc is not nil, another HTTP client.
+// when hc is not nil, another HTTP client, made as trailsql makes its
+// clients (source.NewS3API).
 func (m *MinIO) ClientWith(creds aws.CredentialsProvider, hc *http.Client) *s3.Client {
-	return s3.New(s3.Options{
-		Region:       m.Region,
-		BaseEndpoint: aws.String(m.Endpoint),
-		UsePathStyle: true,
-		Credentials:  creds,
-		HTTPClient:   httpClient(hc),
-	})
-}
-
-func httpClient(hc *http.Client) *http.Client {
-	if hc != nil {
-		return hc
+	cfg := m.S3Config()
+	cfg.Credentials, cfg.HTTPClient, cfg.MaxAttempts = creds, hc, 3
+	c, err := source.NewS3API(context.Background(), cfg)
+	if err != nil {
+		m.t.Fatalf("cannot make an S3 client of minio: %v", err)
 	}
-	return http.DefaultClient
+	return c
 }
 
 // CreateBucket creates a bucket.
