@@ -55,6 +55,9 @@ type DataFile struct {
 	// Partition is the partition of a file of the older layout, whose
 	// folder names all five partition values.
 	Partition cloudtrail.Partition
+	// Summary is the file's sidecar summary, when ListFilesCached read
+	// one; ListFiles leaves it nil.
+	Summary *needle.Summary
 }
 
 // Buckets lists the buckets of the lake at dir.
