@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
 	"github.com/trailsql/trailsql/internal/lake"
@@ -51,24 +50,24 @@ type lakeState struct {
 // unfinished compaction is replacing, with the partitions of each (from
 // its folder, or from its summary for a bucket's file).
 func listLake(dir string) (*lakeState, error) {
-	files, err := lake.ListFiles(dir)
+	// The cached listing reads only the folders that changed since the
+	// last query, with the summaries of their files (their partitions):
+	// start-up does not grow with the files of the lake, only with its
+	// folders.
+	files, err := lake.ListFilesCached(dir)
 	if err != nil {
 		return nil, err
 	}
 	st := &lakeState{accountViews: map[string]string{}, noView: map[string]string{}}
-	// Read the summaries of the buckets' files (their partitions) a few
-	// at a time: at thousands of files this is most of listing a lake.
-	var g errgroup.Group
-	g.SetLimit(8)
+	st.sums.m = make(map[string]fileSummary, len(files))
 	for _, f := range files {
-		if f.Bucket != nil {
-			g.Go(func() error {
-				st.sums.get(dataFile{path: f.Path})
-				return nil
-			})
+		var fs fileSummary
+		if f.Summary != nil {
+			fs.s, fs.has = *f.Summary, true
+			fs.ok = fs.s.Ranged || fs.s.Timed == 0
 		}
+		st.sums.m[f.Path] = fs
 	}
-	g.Wait()
 	seen := map[cloudtrail.Partition]bool{}
 	for _, f := range files {
 		df := dataFile{path: f.Path, size: f.Size, dir: f.Partition}
