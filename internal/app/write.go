@@ -175,3 +175,42 @@ func (a *App) end(ctx context.Context) (mirror.Stats, error) {
 	}
 	return st, nil
 }
+
+// CompactResult is what Compact did.
+type CompactResult struct {
+	lake.TidyStats
+	// Published is what was uploaded to an s3:// lake (nil for a local
+	// lake, or when publishing failed).
+	Published *mirror.Stats
+}
+
+// Compact brings the whole lake to the current layout (lake.Lake.Tidy):
+// partitions of the older layout moved into buckets, the small files of a
+// bucket with more than maxFiles of them merged, old sidecars rebuilt. An
+// s3:// lake is locked, pulled first and published after; progress, when
+// set, is told each bucket done.
+func (a *App) Compact(ctx context.Context, maxFiles int, progress func(b lake.Bucket, done, total int)) (CompactResult, error) {
+	if a.lake == nil {
+		return CompactResult{}, errReadOnly
+	}
+	if maxFiles < 1 {
+		return CompactResult{}, &InputError{Err: fmt.Errorf("--max-files must be at least 1")}
+	}
+	a.runMu.Lock()
+	defer a.runMu.Unlock()
+	if err := a.begin(ctx); err != nil {
+		return CompactResult{}, err
+	}
+	rctx, stop := a.runContext(ctx)
+	st, err := a.lake.Tidy(rctx, maxFiles, progress)
+	stop()
+	res := CompactResult{TidyStats: st}
+	pub, perr := a.end(ctx)
+	if a.mirror != nil && perr == nil {
+		res.Published = &pub
+	}
+	if err == nil {
+		err = perr
+	}
+	return res, err
+}

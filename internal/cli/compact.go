@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,12 +15,13 @@ import (
 type CompactOptions struct {
 	Lake     string
 	MaxFiles int
+	S3       S3Flags
 }
 
 func newCompactCmd(f *Factory, runF func(context.Context, *Factory, *CompactOptions) error) *cobra.Command {
 	opts := &CompactOptions{}
 	cmd := &cobra.Command{
-		Use:   "compact [--lake DIR] [--max-files N]",
+		Use:   "compact [--lake DIR|s3://bucket/prefix] [--max-files N]",
 		Short: "Bring the lake to its current layout: convert, merge small files, rebuild indexes",
 		Long: `Bring the whole lake to its current layout, crash-safe at every step:
 
@@ -34,7 +36,9 @@ func newCompactCmd(f *Factory, runF func(context.Context, *Factory, *CompactOpti
   missing or written by an older trailsql are rebuilt.
 
 Readers see either the old files or the new ones, and an interrupted
-compaction is finished or undone by the next command that opens the lake.`,
+compaction is finished or undone by the next command that opens the lake.
+An s3:// lake is locked, brought into its local copy, compacted there and
+published, as ingest and sync do.`,
 		Example: `  trailsql compact
   trailsql compact --lake /data/trailsql-lake --max-files 1`,
 		Args: cobra.NoArgs,
@@ -48,26 +52,25 @@ compaction is finished or undone by the next command that opens the lake.`,
 			return runCompact(c.Context(), f, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Lake, "lake", "", "lake folder (default $TRAILSQL_LAKE or ./trailsql-lake)")
+	addLakeFlags(cmd.Flags(), &opts.Lake, &opts.S3)
 	cmd.Flags().IntVar(&opts.MaxFiles, "max-files", 1, "merge the small files of buckets that have more than this many")
 	return cmd
 }
 
 func runCompact(ctx context.Context, f *Factory, opts *CompactOptions) error {
-	dir := lakeDir(f, opts.Lake)
 	start := f.Now()
-	lk, err := lake.Open(ctx, dir, f.Now)
+	a, err := openApp(ctx, f, opts.Lake, &opts.S3, lakeOptions{Write: true, Log: io.Discard})
 	if err != nil {
 		return err
 	}
-	defer lk.Close()
+	defer a.Close()
 	var progress func(lake.Bucket, int, int)
 	if f.IO.IsStderrTTY() {
 		progress = func(b lake.Bucket, done, total int) {
 			fmt.Fprintf(f.IO.ErrOut, "\r\033[Kcompact: %d/%d buckets (%s)", done, total, b.Path())
 		}
 	}
-	st, err := lk.Tidy(ctx, opts.MaxFiles, progress)
+	st, err := a.Compact(ctx, opts.MaxFiles, progress)
 	if progress != nil {
 		fmt.Fprint(f.IO.ErrOut, "\r\033[K")
 	}
@@ -83,6 +86,10 @@ func runCompact(ctx context.Context, f *Factory, opts *CompactOptions) error {
 		c.Partitions, st.Buckets, c.FilesBefore, c.FilesAfter, f.Now().Sub(start).Round(time.Millisecond))
 	if st.Reindexed > 0 {
 		fmt.Fprintf(f.IO.Out, "rebuilt the index of %d files written by an older trailsql\n", st.Reindexed)
+	}
+	if p := st.Published; p != nil {
+		fmt.Fprintf(f.IO.Out, "published %s: %d files up (%.1f MB), %d removed, %d requests, %s\n", a.S3URL(),
+			p.Files, float64(p.Bytes)/1e6, p.Deleted, p.Requests.Total(), p.Duration.Round(time.Millisecond))
 	}
 	return nil
 }

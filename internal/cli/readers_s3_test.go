@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,5 +70,41 @@ ORDER BY eventtime, eventid LIMIT 1`)
 	runCmd(t, r, ExitOK, "tables", "--lake", "s3://lake/r")
 	if want := "Lake " + filepath.Join(reader, "lake", "r") + ":"; !strings.Contains(out.String(), want) {
 		t.Errorf("tables: %q lacks %q", out.String(), want)
+	}
+}
+
+// TestCompactS3Lake compacts an s3:// lake: its copy is merged and what
+// changed is published, so that a reader elsewhere sees the merged files
+// and the same events.
+func TestCompactS3Lake(t *testing.T) {
+	m := trailtest.StartMinIO(t)
+	m.CreateBucket(t, "lake")
+	now := func() time.Time { return syncClock }
+	w, out, _ := s3Factory(t, m, now)
+	events := 0
+	for i, day := range []int{1, 2} {
+		src := t.TempDir()
+		events += trailtest.WriteTrail(t, src, trailtest.Trail{Accounts: []string{"111111111111"}, Regions: []string{"us-east-1"},
+			Start: time.Date(2024, 5, day, 0, 0, 0, 0, time.UTC), Days: 1, Files: 1, Events: 5, Seed: uint64(51 + i)})
+		runCmd(t, w, ExitOK, "ingest", src, "--lake", "s3://lake/c", "--no-compact")
+	}
+	runCmd(t, w, ExitOK, "compact", "--lake", "s3://lake/c")
+	if !strings.Contains(out.String(), "compacted 1 of 1 buckets: 2 files into 1") || !strings.Contains(out.String(), "published s3://lake/c/: ") {
+		t.Fatalf("compact printed %q", out)
+	}
+	r, out, _ := s3Factory(t, m, now)
+	runCmd(t, r, ExitOK, "query", "--lake", "s3://lake/c", "--stats", "--format", "csv", "SELECT count(*) AS n FROM cloudtrail")
+	if want := fmt.Sprintf("n\r\n%d\r\n", events); out.String() != want {
+		t.Errorf("query after compact: %q, want %q", out, want)
+	}
+	var parquet []string
+	filepath.WalkDir(filepath.Join(r.Getenv("TRAILSQL_CACHE"), "lake", "c", "cloudtrail"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".parquet") {
+			parquet = append(parquet, p)
+		}
+		return err
+	})
+	if len(parquet) != 1 {
+		t.Errorf("the reader's copy holds %d data files, want the merged one: %q", len(parquet), parquet)
 	}
 }
