@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -257,10 +258,109 @@ func TestGeneratedDifferential(t *testing.T) {
 	rules, _ := detect.Compile(all)
 	dir := buildLake(t, src)
 	want := compare(t, dir, rules, all)
+	checkRanges(t, dir, rules)
 	// Every correlation type is exercised: each test correlation fires.
 	for _, r := range rules {
 		if r.IsCorrelation() && strings.Contains(r.Sigma.File, "testdata") && len(want[r.ID()]) == 0 {
 			t.Errorf("correlation %s (%s) does not fire on the generated set", r.ID(), r.Sigma.Title)
 		}
 	}
+}
+
+// checkRanges runs the rules over time, account and region ranges, where
+// the engine prunes partitions and files, and checks that each finds
+// what the run over everything finds in that range: every plain finding
+// whose event is in the range, and every correlation finding whose
+// window lies inside it.
+func checkRanges(t *testing.T, dir string, rules []*detect.Rule) {
+	t.Helper()
+	ctx := context.Background()
+	eng, err := query.Open(ctx, dir, query.Options{Now: fixedNow, MaxRows: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	everything, err := detect.Run(ctx, eng, rules, detect.Range{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(everything) == 0 {
+		t.Fatal("no findings")
+	}
+	first, last := everything[0].First, everything[len(everything)-1].First
+	mid := first.Add(last.Sub(first) / 2).Truncate(time.Hour)
+	acct := everything[len(everything)/2].Account
+	region := everything[len(everything)/3].Region
+	for _, r := range []detect.Range{
+		{Since: mid, Until: mid.Add(7 * time.Hour)},
+		{Since: mid.Add(-90 * time.Minute)},
+		{Until: mid.Add(17 * time.Minute)},
+		{Accounts: []string{acct}},
+		{Regions: []string{region}, Since: mid},
+		{Accounts: []string{acct, "000000000000"}, Regions: []string{region}, Until: mid},
+	} {
+		got, err := detect.Run(ctx, eng, rules, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotKeys := map[string]bool{}
+		for _, f := range got {
+			gotKeys[f.Key] = true
+		}
+		byKey := map[string]detect.Finding{}
+		for _, f := range everything {
+			byKey[f.Key] = f
+		}
+		n := 0
+		for _, f := range everything {
+			if !inRange(f, r, rules) {
+				continue
+			}
+			n++
+			if !gotKeys[f.Key] {
+				t.Errorf("range %+v: finding %s of rule %s (%s, %s %s) is missing", r, f.Key, f.RuleID, f.First, f.Account, f.Region)
+			}
+		}
+		for _, f := range got {
+			w, ok := byKey[f.Key]
+			if !ok && !isCorrelation(f.RuleID, rules) {
+				t.Errorf("range %+v: finding %s of rule %s is not among all findings", r, f.Key, f.RuleID)
+			}
+			if ok && !isCorrelation(f.RuleID, rules) && (!w.First.Equal(f.First) || w.Account != f.Account) {
+				t.Errorf("range %+v: finding %s differs", r, f.Key)
+			}
+		}
+		if n == 0 {
+			t.Errorf("range %+v holds no finding: it tests nothing", r)
+		}
+	}
+}
+
+func isCorrelation(id string, rules []*detect.Rule) bool {
+	for _, r := range rules {
+		if r.ID() == id {
+			return r.IsCorrelation()
+		}
+	}
+	return false
+}
+
+// inRange reports whether the run over r must find f: a plain finding
+// whose event is in r; a correlation finding whose events are all in r's
+// time range and whose window starts at or after r.Since (without account
+// or region bounds, which a correlation's group may straddle).
+func inRange(f detect.Finding, r detect.Range, rules []*detect.Rule) bool {
+	if isCorrelation(f.RuleID, rules) {
+		if len(r.Accounts) > 0 || len(r.Regions) > 0 {
+			return false
+		}
+		return (r.Since.IsZero() || !f.First.Before(r.Since)) && (r.Until.IsZero() || f.Last.Before(r.Until.Add(-24*time.Hour)))
+	}
+	if !r.Since.IsZero() && f.First.Before(r.Since) || !r.Until.IsZero() && !f.First.Before(r.Until) {
+		return false
+	}
+	if len(r.Accounts) > 0 && !slices.Contains(r.Accounts, f.Account) || len(r.Regions) > 0 && !slices.Contains(r.Regions, f.Region) {
+		return false
+	}
+	return true
 }

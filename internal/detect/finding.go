@@ -64,12 +64,14 @@ func FindingKey(ruleID, group, window string) string {
 // SplitTags splits Sigma tags into MITRE ATT&CK tactics and technique ids:
 // "attack.t1562.008" is technique "T1562.008", "attack.defense-evasion" is
 // tactic "defense-evasion"; other tags (cve., car., detection.) are left
-// out. Order is kept and duplicates dropped.
+// out; the older spelling with underscores (privilege_escalation) is
+// read as the current one. Order is kept and duplicates dropped.
 func SplitTags(tags []string) (tactics, techniques []string) {
 	seen := map[string]bool{}
 	for _, t := range tags {
 		t = strings.ToLower(strings.TrimSpace(t))
 		rest, ok := strings.CutPrefix(t, "attack.")
+		rest = strings.ReplaceAll(rest, "_", "-") // older rules: privilege_escalation
 		if !ok || rest == "" || seen[rest] {
 			continue
 		}

@@ -8,7 +8,7 @@ import (
 func TestSplitTags(t *testing.T) {
 	tactics, techniques := SplitTags([]string{
 		"attack.defense-evasion", "attack.t1562.008", "attack.T1078",
-		"attack.defense-evasion", "attack.g0016", "attack.s0002", "cve.2021-1234", "detection.threat-hunting",
+		"attack.defense-evasion", "attack.defense_evasion", "attack.g0016", "attack.s0002", "cve.2021-1234", "detection.threat-hunting",
 	})
 	if want := []string{"defense-evasion"}; !slices.Equal(tactics, want) {
 		t.Errorf("tactics = %q, want %q", tactics, want)
