@@ -10,6 +10,10 @@
 // lake's local lock is held until Close, and each ingest or sync run takes
 // the S3 lake's lock, pulls what changed, writes and publishes.
 //
+// Detections are not evaluated here: they run on the App's engine (Engine,
+// handed to detect.Run) after each sync run, through SyncOptions.AfterRun,
+// which Sync calls once the engine sees what the run wrote.
+//
 // Front ends parse their flags or requests into the option types here,
 // call one method, and print or encode what it returns. Errors caused by
 // the caller's input are marked (IsInput), so that the command line exits
