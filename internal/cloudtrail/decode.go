@@ -389,3 +389,48 @@ func contentHash(raw []byte) int64 {
 	h.Write(buf[:n])
 	return int64(h.Sum64())
 }
+
+// keyIndex finds a record key among a struct's keys: an open-addressing
+// table, indexed by a hash of the key's length and three of its bytes,
+// of the keys' indexes plus one (0 is an empty slot). The decoder looks up
+// every member's key, and a map of strings costs several times more.
+type keyIndex struct {
+	keys  []string
+	slots [256]uint8
+}
+
+func keyHash(k []byte) uint {
+	n := len(k)
+	if n == 0 {
+		return 0
+	}
+	return uint(n)*0x9e + uint(k[0])*0x3b + uint(k[n-1])*0x65 + uint(k[n/2])*0x1f
+}
+
+func newKeyIndex(keys []string) keyIndex {
+	if len(keys) > 128 {
+		panic("BUG: cloudtrail: too many keys for a keyIndex")
+	}
+	x := keyIndex{keys: keys}
+	for i, k := range keys {
+		h := keyHash([]byte(k))
+		for x.slots[h&255] != 0 {
+			h++
+		}
+		x.slots[h&255] = uint8(i + 1)
+	}
+	return x
+}
+
+// find returns the index of k in the keys, or -1.
+func (x *keyIndex) find(k []byte) int {
+	for h := keyHash(k); ; h++ {
+		i := x.slots[h&255]
+		if i == 0 {
+			return -1
+		}
+		if x.keys[i-1] == string(k) {
+			return int(i - 1)
+		}
+	}
+}

@@ -77,6 +77,8 @@ type fieldTable struct {
 	// lower-cased key.
 	byKey map[string]uint8
 	fold  map[string]uint8
+	// index finds a key's index in keys faster than byKey (see lookup).
+	index keyIndex
 	// order is the index in fields of each key, in CloudTrail's order.
 	order []uint8
 }
@@ -172,6 +174,7 @@ func newFieldTable(t reflect.Type) *fieldTable {
 		ranks = append(ranks, rank)
 		ft.fields = append(ft.fields, f)
 	}
+	ft.index = newKeyIndex(ft.keys)
 	switch ordered {
 	case 0:
 		ft.order = ft.keyField
@@ -193,12 +196,7 @@ func newFieldTable(t reflect.Type) *fieldTable {
 
 // lookup returns the index in keys of the key whose text (without quotes)
 // is k, or -1.
-func (ft *fieldTable) lookup(k []byte) int {
-	if i, ok := ft.byKey[string(k)]; ok {
-		return int(i)
-	}
-	return -1
-}
+func (ft *fieldTable) lookup(k []byte) int { return ft.index.find(k) }
 
 // structAllocator returns how the decoder makes a new struct of type t. The
 // structs most records have come from the record's eventAlloc (the first of

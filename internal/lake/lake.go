@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/parquet-go/parquet-go/compress/zstd"
+
 	"github.com/trailsql/trailsql/internal/cloudtrail"
 )
 
@@ -32,6 +34,13 @@ type Lake struct {
 	// typedMerge makes compaction decode rows into Go values even where
 	// it could merge them as they are (tests compare the two).
 	typedMerge bool
+	// fastZstd compresses the pages of the files that ingest writes
+	// (AddCompact): zstd's fastest level. On the dense benchmark set it
+	// takes about 3.5 of 24 CPU-seconds per million events less than the
+	// default level, for files about 15% larger (still smaller than the
+	// gzip input); compaction, which writes a bucket's lasting files,
+	// keeps the default level. (One codec per lake: it pools encoders.)
+	fastZstd zstd.Codec
 }
 
 func (l *Lake) target() int {
@@ -64,7 +73,7 @@ func Open(ctx context.Context, dir string, now func() time.Time) (*Lake, error) 
 		}
 		return nil, fmt.Errorf("cannot lock lake %s: %w", dir, err)
 	}
-	l := &Lake{Dir: dir, lock: f, now: now}
+	l := &Lake{Dir: dir, lock: f, now: now, fastZstd: zstd.Codec{Level: zstd.SpeedFastest}}
 	if err := l.recover(); err != nil {
 		l.Close()
 		return nil, err

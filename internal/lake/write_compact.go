@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
 	"github.com/trailsql/trailsql/internal/needle"
@@ -48,7 +49,7 @@ func (l *Lake) AddCompact(b Bucket, c *Compact, refs []CompactRef) (path string,
 	}
 	c.sort(refs)
 	return l.newFile(b, "part", len(refs), func(w io.Writer, ix *needle.Builder) error {
-		return writeCompact(w, c, refs, ix)
+		return writeCompact(w, c, refs, ix, &l.fastZstd)
 	})
 }
 
@@ -66,8 +67,8 @@ func (c *Compact) sort(refs []CompactRef) {
 // writeCompact writes the events refs of c, in that order, into w as
 // Parquet, and adds them to ix. The events are thawed a few at a time into
 // memory reused from one group to the next.
-func writeCompact(w io.Writer, c *Compact, refs []CompactRef, ix *needle.Builder) error {
-	pw := parquet.NewGenericWriter[Row](w, writerOptions()...)
+func writeCompact(w io.Writer, c *Compact, refs []CompactRef, ix *needle.Builder, codec *zstd.Codec) error {
+	pw := parquet.NewGenericWriter[Row](w, append(writerOptions(), parquet.Compression(codec))...)
 	const batch = 1024
 	buf := make([]Row, 0, batch)
 	var th cloudtrail.Thawer
