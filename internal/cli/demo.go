@@ -11,11 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trailsql/trailsql/internal/app"
 	"github.com/trailsql/trailsql/internal/gen"
 	"github.com/trailsql/trailsql/internal/ingest"
 	"github.com/trailsql/trailsql/internal/lake"
 	"github.com/trailsql/trailsql/internal/query"
-	"github.com/trailsql/trailsql/internal/source"
 )
 
 // DemoOptions are the settings of `trailsql demo`.
@@ -140,34 +140,34 @@ func runDemo(ctx context.Context, f *Factory, opts *DemoOptions) error {
 		st.Events, st.Files, float64(st.GzipBytes)/1e6, strings.Join(st.Accounts, ", "), f.Now().Sub(start).Round(time.Millisecond))
 	fmt.Fprintf(out, "   $ trailsql ingest %s --lake %s\n", logs, lakePath)
 
-	lk, err := lake.Open(ctx, lakePath, f.Now)
+	w, err := app.Open(ctx, app.Config{Lake: lakePath, Write: true, Now: f.Now, Getenv: f.Getenv})
 	if err != nil {
 		return err
 	}
-	src, err := source.NewLocal(logs)
+	src, err := w.OpenSource(ctx, logs)
 	if err != nil {
-		lk.Close()
+		w.Close()
 		return err
 	}
-	sum, err := ingest.Run(ctx, lk, ingest.Options{Sources: []ingest.Source{src}, Now: f.Now})
-	lk.Close()
+	sum, err := w.Ingest(ctx, ingest.Options{Sources: []ingest.Source{src}})
+	w.Close()
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "2. Ingested them: %d events stored (%d duplicate deliveries dropped) in %d Parquet partitions, %.1f MB, in %s.\n\n",
 		sum.Written, sum.Duplicates, countPartitions(lakePath), float64(sum.LakeBytes)/1e6, sum.Duration.Round(time.Millisecond))
 
-	eng, err := query.Open(ctx, lakePath, query.Options{Now: f.Now})
+	a, err := app.Open(ctx, app.Config{Lake: lakePath, Now: f.Now, Getenv: f.Getenv})
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
+	defer a.Close()
 	width := 200 // a file or a pipe: wide enough for whole ARNs
 	if f.IO.IsStdoutTTY() {
 		width = f.IO.TerminalWidth()
 	}
 	for i, q := range demoQuestions {
-		if err := answer(ctx, out, eng, i+3, q, width); err != nil {
+		if err := answer(ctx, out, a, i+3, q, width); err != nil {
 			return err
 		}
 	}
@@ -176,13 +176,13 @@ func runDemo(ctx context.Context, f *Factory, opts *DemoOptions) error {
 	return nil
 }
 
-func answer(ctx context.Context, out io.Writer, eng *query.Engine, n int, q demoQuestion, width int) error {
+func answer(ctx context.Context, out io.Writer, a *app.App, n int, q demoQuestion, width int) error {
 	fmt.Fprintf(out, "%d. %s\n\n", n, q.Title)
 	for _, line := range strings.Split(q.SQL, "\n") {
 		fmt.Fprintf(out, "   %s\n", line)
 	}
 	fmt.Fprintln(out)
-	res, err := eng.Query(ctx, q.SQL)
+	res, err := a.Query(ctx, q.SQL)
 	if err != nil {
 		return fmt.Errorf("cannot answer %q: %w", q.Title, err)
 	}
