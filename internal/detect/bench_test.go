@@ -12,7 +12,6 @@ import (
 	"github.com/trailsql/trailsql/internal/detect"
 	"github.com/trailsql/trailsql/internal/gen"
 	"github.com/trailsql/trailsql/internal/query"
-	"github.com/trailsql/trailsql/internal/sigma"
 )
 
 // benchDays is how many days the benchmark's events cover: the
@@ -64,14 +63,10 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// benchRules compiles SigmaHQ's rules and the test correlations.
+// benchRules compiles SigmaHQ's rules (their old count() rules are the
+// correlation family).
 func benchRules(b *testing.B) []*detect.Rule {
-	all := loadRules(b)
-	extra, err := sigma.Load(filepath.Join("testdata", "correlations"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	rules, _ := detect.Compile(append(all, extra...))
+	rules, _ := detect.Compile(loadRules(b))
 	return rules
 }
 

@@ -264,12 +264,18 @@ func cloneExpr(x sqltree.Expr) sqltree.Expr {
 
 // compileMatcher compiles one `field|modifiers: values` entry.
 func compileMatcher(fm *sigma.FieldMatcher) (sqltree.Expr, error) {
+	var fv fieldValues
 	if fm.Keyword {
-		return nil, fmt.Errorf("keyword (full-text) search %q is not supported by the SQL compiler", fm.Key)
-	}
-	fv, err := resolve(fm.Path)
-	if err != nil {
-		return nil, fmt.Errorf("field %q: %w", fm.Field, err)
+		// Keywords search every scalar of the record.
+		if fm.Op != sigma.OpPattern && fm.Op != sigma.OpRegexp {
+			return nil, fmt.Errorf("modifier %s on a keyword search is not supported", fm.Op)
+		}
+		fv = fieldValues{list: recordScalars(), isNull: boolean(false), found: boolean(true)}
+	} else {
+		var err error
+		if fv, err = resolve(fm.Path); err != nil {
+			return nil, fmt.Errorf("field %q: %w", fm.Field, err)
+		}
 	}
 	if fm.Op == sigma.OpExists {
 		if fm.Values[0].Exists {
@@ -300,6 +306,7 @@ func compileMatcher(fm *sigma.FieldMatcher) (sqltree.Expr, error) {
 				return tmpl("contains(_1, TRY_CAST(_2 AS IPADDRESS))", str(v.Prefix.Masked().String()), s)
 			})
 		case fm.Op == sigma.OpFieldRef:
+			var err error
 			if ref, err = resolve(v.RefPath); err != nil {
 				return nil, fmt.Errorf("fieldref %q: %w", v.Ref, err)
 			}

@@ -231,6 +231,11 @@ func ruleSQL(r *detect.Rule) string {
 // evaluator finds over the same records.
 func TestSigmaHQDifferential(t *testing.T) {
 	all := loadRules(t)
+	extra, err := sigma.Load(filepath.Join("testdata", "rules"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all = append(all, extra...)
 	rules, _ := detect.Compile(all)
 	if len(rules) < 50 {
 		t.Fatalf("only %d SigmaHQ rules compile", len(rules))
@@ -250,7 +255,7 @@ func TestGeneratedDifferential(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := loadRules(t)
-	extra, err := sigma.Load(filepath.Join("testdata", "correlations"))
+	extra, err := sigma.Load(filepath.Join("testdata", "rules"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,9 @@ package detect
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
@@ -172,12 +174,12 @@ func listField(list sqltree.Expr, n *schemaNode, rest []string) (fieldValues, er
 	if !ok || sub.kind != nodeScalar {
 		return fieldValues{list: tmpl("CAST(ARRAY[] AS ARRAY(VARCHAR))"), strings: tmpl("CAST(ARRAY[] AS ARRAY(VARCHAR))"), isNull: boolean(true), found: boolean(false)}, nil
 	}
-	vals := tmpl("coalesce(filter(transform(_1, r -> r._2), x -> x IS NOT NULL), CAST(ARRAY[] AS ARRAY(VARCHAR)))", list, &sqltree.Ident{Name: sub.column})
+	vals := tmpl("coalesce(filter(transform(_1, _2), x -> x IS NOT NULL), CAST(ARRAY[] AS ARRAY(VARCHAR)))", list, elemField(sub.column))
 	return fieldValues{
 		list:    vals,
 		strings: vals,
 		isNull:  tmpl("cardinality(_1) = 0", vals),
-		found:   tmpl("coalesce(any_match(_1, r -> r._2 IS NOT NULL), false)", list, &sqltree.Ident{Name: sub.column}),
+		found:   tmpl("coalesce(cardinality(_1) > 0, false)", vals),
 	}, nil
 }
 
@@ -202,4 +204,61 @@ func jsonField(text sqltree.Expr, keys []string) fieldValues {
 		isNull:  tmpl("coalesce(cardinality(_1) = 0 OR any_match(_1, v -> json_format(v) = 'null'), true)", leaves),
 		found:   tmpl("coalesce(cardinality(_1) > 0, false)", last),
 	}
+}
+
+// jsonTokenPattern finds the scalars of JSON text in order: strings (with
+// a following colon when they are keys), numbers as written, true and
+// false. Strings are matched whole, so that nothing inside a string is
+// read as a number.
+const jsonTokenPattern = `"(?:[^"\\]|\\.)*"\s*:?|-?[0-9][0-9.eE+-]*|true|false`
+
+// jsonScalars is the ARRAY(VARCHAR) of every scalar value in the JSON
+// text, at any depth (sigma.Scalars): strings unescaped, numbers as
+// written, booleans; not keys, not null.
+func jsonScalars(text sqltree.Expr) sqltree.Expr {
+	return tmpl(`coalesce(transform(filter(regexp_extract_all(_1, _2), t -> NOT (t LIKE '%:')), t -> CASE WHEN t LIKE '"%' THEN json_extract_scalar(t, '$') ELSE t END), CAST(ARRAY[] AS ARRAY(VARCHAR)))`,
+		text, str(jsonTokenPattern))
+}
+
+// recordScalars is the ARRAY(VARCHAR) of every scalar value of the record
+// (for keyword searches): the string columns, the fields of resources,
+// and the scalars of the JSON text columns and of _extra.
+func recordScalars() sqltree.Expr {
+	var scalars []sqltree.Expr
+	var lists []sqltree.Expr
+	var walk func(nodes map[string]*schemaNode, path []string)
+	walk = func(nodes map[string]*schemaNode, path []string) {
+		keys := make([]string, 0, len(nodes))
+		for k := range nodes {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			n := nodes[k]
+			at := append(path[:len(path):len(path)], n.column)
+			switch n.kind {
+			case nodeScalar:
+				scalars = append(scalars, col(at...))
+			case nodeJSON:
+				lists = append(lists, jsonScalars(col(at...)))
+			case nodeStruct:
+				walk(n.sub, at)
+			case nodeList:
+				for _, sk := range slices.Sorted(maps.Keys(n.sub)) {
+					if sub := n.sub[sk]; sub.kind == nodeScalar {
+						lists = append(lists, tmpl("coalesce(transform(_1, _2), CAST(ARRAY[] AS ARRAY(VARCHAR)))", col(at...), elemField(sub.column)))
+					}
+				}
+			}
+		}
+	}
+	walk(recordSchema, nil)
+	lists = append(lists, jsonScalars(col("_extra")))
+	all := append([]sqltree.Expr{&sqltree.ArrayExpr{Elems: scalars}}, lists...)
+	return tmpl("filter(_1, v -> v IS NOT NULL)", call("concat", all...))
+}
+
+// elemField is the lambda r -> r.<field> over a list's struct elements.
+func elemField(field string) sqltree.Expr {
+	return lambda("r", &sqltree.Dereference{X: ident("r"), Field: &sqltree.Ident{Name: field}})
 }
