@@ -122,6 +122,9 @@ type StepStats struct {
 	New      int   // findings the store did not have
 	Enqueued int   // outbox entries added
 	DeliverStats
+	// Detecting is the time spent evaluating, enqueueing and storing;
+	// Delivering the time spent sending.
+	Detecting, Delivering time.Duration
 }
 
 // Run evaluates the rules over the objects added to the manifest since
@@ -130,15 +133,19 @@ type StepStats struct {
 // when ctx is cancelled (they are local work on events already stored);
 // delivery stops and leaves entries pending.
 func (s *Step) Run(ctx context.Context) (StepStats, error) {
+	start := time.Now()
 	st, err := s.detect(context.WithoutCancel(ctx))
 	if err != nil {
 		s.opts.Log.Error("detect run failed", "error", err.Error())
 		// Deliver what is pending all the same.
 	}
+	st.Detecting = time.Since(start)
+	start = time.Now()
 	dst, derr := s.outbox.Deliver(ctx, s.opts.Sinks, s.opts.Backoff, s.opts.Log)
-	st.DeliverStats = dst
+	st.DeliverStats, st.Delivering = dst, time.Since(start)
 	attrs := []any{"objects", st.Objects, "findings", st.Findings, "new", st.New, "enqueued", st.Enqueued,
-		"sent", dst.Sent, "failed", dst.Failed, "retries", dst.Retries, "pending", dst.Pending}
+		"sent", dst.Sent, "failed", dst.Failed, "retries", dst.Retries, "pending", dst.Pending,
+		"detect_duration", st.Detecting.Round(time.Millisecond).String(), "deliver_duration", st.Delivering.Round(time.Millisecond).String()}
 	if !st.Range.Since.IsZero() || !st.Range.Until.IsZero() {
 		attrs = append(attrs, "since", st.Range.Since, "until", st.Range.Until)
 	}
@@ -174,7 +181,13 @@ func (s *Step) detect(ctx context.Context) (StepStats, error) {
 			return st, fmt.Errorf("cannot evaluate the rules: %w", err)
 		}
 		st.Findings = len(findings)
+		now := s.opts.Now().UTC()
 		var alerts []detect.Finding
+		for i := range findings {
+			if findings[i].Detected.IsZero() {
+				findings[i].Detected = now
+			}
+		}
 		for _, f := range findings {
 			if rk := levelRank(f.Level); rk >= s.minRank || (rk < 0 && s.minRank == 0) {
 				alerts = append(alerts, f)

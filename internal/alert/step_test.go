@@ -103,7 +103,7 @@ func TestStep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st.Range = Range{}
+		st.Range, st.Detecting, st.Delivering = Range{}, 0, 0
 		if st != want {
 			t.Fatalf("step = %+v, want %+v", st, want)
 		}
