@@ -329,3 +329,33 @@ func TestBuildVersion(t *testing.T) {
 		t.Errorf("String = %q", b.String())
 	}
 }
+
+func TestParseLookback(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		bad  bool
+	}{
+		{in: "2d", want: 48 * time.Hour},
+		{in: "0d", want: 0},
+		{in: "36h", want: 36 * time.Hour},
+		{in: "90m", want: 90 * time.Minute},
+		{in: "", bad: true},
+		{in: "d", bad: true},
+		{in: "-1d", bad: true},
+		{in: "-3h", bad: true},
+		{in: "2w", bad: true},
+		{in: "1.5d", bad: true},
+	} {
+		got, err := ParseLookback(tc.in)
+		if tc.bad {
+			if !IsInput(err) {
+				t.Errorf("ParseLookback(%q) = %v, %v; want an input error", tc.in, got, err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("ParseLookback(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+}
