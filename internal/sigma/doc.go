@@ -13,8 +13,9 @@
 // evaluated does not fail the parse: the rule carries Rule.Unsupported,
 // one line per feature naming it exactly (`modifier "wide" on field
 // CommandLine`), and Match, Correlate and the compiler refuse the rule.
-// Unsupported: the modifiers windash, wide, utf16, utf16le, utf16be,
-// expand, lt, lte, gt, gte, neq and the time modifiers; `re` expressions
+// Unsupported: the modifiers windash, expand, lt, lte, gt, gte, neq and
+// the time modifiers; wide, utf16, utf16le and utf16be anywhere but before
+// base64 or base64offset; `re` expressions
 // RE2 does not accept (lookarounds, backreferences, atomic groups);
 // aggregations other than count (near, min, max, avg, sum); a `timeframe`
 // without an aggregation; several conditions with an aggregation;
@@ -80,7 +81,10 @@
 //     base64 encoding (with padding); base64offset by the three encodings
 //     of the value shifted by 0, 1 and 2 bytes, cut to the characters that
 //     do not depend on the surrounding bytes (as pySigma), any of which
-//     may match. contains etc. then apply to the encoded text.
+//     may match. contains etc. then apply to the encoded text. Before
+//     base64 or base64offset, wide (= utf16le), utf16le, utf16be and utf16
+//     (a FF FE byte order mark, then little-endian) encode the value's
+//     text in UTF-16 first.
 //   - Keywords (a list of plain values under a search, or a `|mods` key
 //     without a field) are searched in every scalar value of the record
 //     at any depth (strings, numbers, booleans; not keys, not null;

@@ -74,6 +74,10 @@ const cloudtrailRecord = `{
   "tlsDetails": {"clientProvidedHostHeader": "ec2.us-east-1.amazonaws.com"},
   "v6": "2001:db8::1",
   "mapped": "::ffff:192.0.2.7",
+  "encoded": "YwBtAGQAIAAvAGMAIABwAGkAbgBnACAAMQAuADIALgAzAC4ANAA=",
+  "encoded2": "eABjAG0AZAAgAC8AYwAgAHAAaQBuAGcAIAAxAC4AMgAuADMALgA0AA==",
+  "encoded3": "eAB4AGMAbQBkACAALwBjACAAcABpAG4AZwAgADEALgAyAC4AMwAuADQA",
+  "be": "AHAAaQBuAGc=", "bom": "//5wAGkAbgBnAA==",
   "CaseKey": "lower", "casekey": "UPPER"
 }`
 
@@ -206,6 +210,17 @@ func TestMatch(t *testing.T) {
 	f(sel("requestParameters.userData|base64offset|contains: 'curl'"), true)
 	f(sel("requestParameters.userData|base64offset|contains: 'wget'"), false)
 	f(sel("requestParameters.userData|base64offset|contains|cased: 'http://EVIL.example'"), false)
+	// utf16 encodings before base64 (PowerShell's -EncodedCommand).
+	f(sel("encoded|wide|base64offset|contains: 'ping 1.2'"), true)
+	f(sel("encoded2|wide|base64offset|contains: 'ping 1.2'"), true)
+	f(sel("encoded3|utf16le|base64offset|contains: 'ping 1.2'"), true)
+	f(sel("encoded|base64offset|contains: 'ping 1.2'"), false)
+	// Big-endian shifted by one byte is little-endian: an offset variant
+	// matches.
+	f(sel("encoded|utf16be|base64offset|contains: 'ping 1.2'"), true)
+	f(sel("encoded|wide|base64offset|contains: 'pong'"), false)
+	f(sel("be|utf16be|base64: 'ping'"), true)
+	f(sel("bom|utf16|base64: 'ping'"), true)
 	// Keywords: every scalar value, substring unless wildcards.
 	f("    sel:\n        - RELATIVE_URI\n", true)
 	f("    sel:\n        - nothing-here\n        - evil.example\n", false) // base64 is not decoded

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"gopkg.in/yaml.v3"
 )
@@ -538,9 +539,32 @@ func (p *parser) group(search string, n *yaml.Node, r *Rule) ([]*FieldMatcher, e
 // unsupportedModifiers are modifiers of the specification that are read
 // but not evaluated.
 var unsupportedModifiers = map[string]bool{
-	"windash": true, "wide": true, "utf16": true, "utf16le": true, "utf16be": true,
+	"windash": true,
 	"expand": true, "lt": true, "lte": true, "gt": true, "gte": true, "neq": true,
 	"minute": true, "hour": true, "day": true, "week": true, "month": true, "year": true,
+}
+
+// utf16Modifiers are the text encodings applied before base64 (wide is
+// utf16le; utf16 is little-endian after a byte order mark).
+var utf16Modifiers = map[string]string{"wide": "utf16le", "utf16le": "utf16le", "utf16be": "utf16be", "utf16": "utf16"}
+
+// encodeText encodes s in a utf16 variant ("" leaves it UTF-8).
+func encodeText(s, enc string) string {
+	if enc == "" {
+		return s
+	}
+	var b []byte
+	if enc == "utf16" {
+		b = append(b, 0xff, 0xfe)
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		if enc == "utf16be" {
+			b = append(b, byte(u>>8), byte(u))
+		} else {
+			b = append(b, byte(u), byte(u>>8))
+		}
+	}
+	return string(b)
 }
 
 // reFlags are the sub-modifiers of re and their RE2 flags.
@@ -573,6 +597,9 @@ func (p *parser) matcher(search, key string, line int, vn *yaml.Node, r *Rule) (
 	var flags string
 	enc := plain
 	var unsupported []string
+	// wide is the text encoding a utf16 modifier asks for; it is only
+	// evaluated when base64 or base64offset follows it.
+	wide, wideMod := "", ""
 	for _, m := range fm.Modifiers {
 		switch {
 		case m == "contains" || m == "startswith" || m == "endswith":
@@ -591,6 +618,11 @@ func (p *parser) matcher(search, key string, line int, vn *yaml.Node, r *Rule) (
 				return nil, p.errf(line, "modifier %q needs \"re\" before it", m)
 			}
 			flags += reFlags[m]
+		case utf16Modifiers[m] != "":
+			if wide != "" {
+				return nil, p.errf(line, "modifiers %q and %q cannot be combined", wideMod, m)
+			}
+			wide, wideMod = utf16Modifiers[m], m
 		case m == "base64" || m == "base64offset":
 			if enc != plain {
 				return nil, p.errf(line, "modifiers \"base64\" and \"base64offset\" cannot be combined")
@@ -618,6 +650,9 @@ func (p *parser) matcher(search, key string, line int, vn *yaml.Node, r *Rule) (
 		if enc != plain {
 			return nil, p.errf(line, "modifiers %q and %q cannot be combined", ops[0], []string{"", "base64", "base64offset"}[enc])
 		}
+	}
+	if wide != "" && enc == plain {
+		unsupported = append(unsupported, fmt.Sprintf("modifier %q on %s", wideMod, where))
 	}
 	r.Unsupported = append(r.Unsupported, unsupported...)
 
@@ -655,7 +690,7 @@ func (p *parser) matcher(search, key string, line int, vn *yaml.Node, r *Rule) (
 				if !ok {
 					return nil, p.errf(n.Line, "%s: base64 of a value with wildcards: %q", where, v.Text)
 				}
-				for _, s := range encodeBase64(lit, enc) {
+				for _, s := range encodeBase64(encodeText(lit, wide), enc) {
 					v.Patterns = append(v.Patterns, LiteralPattern(s))
 				}
 			} else {

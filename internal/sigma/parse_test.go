@@ -161,6 +161,7 @@ func TestParseErrors(t *testing.T) {
 	f(det("    sel:\n        a|re|cidr: b\n    condition: sel\n"), `t.yml:6: modifiers "re" and "cidr" cannot be combined`)
 	f(det("    sel:\n        a|re|contains: b\n    condition: sel\n"), `t.yml:6: modifiers "re" and "contains" cannot be combined`)
 	f(det("    sel:\n        a|base64|base64offset: b\n    condition: sel\n"), `t.yml:6: modifiers "base64" and "base64offset" cannot be combined`)
+	f(det("    sel:\n        a|wide|utf16: b\n    condition: sel\n"), `t.yml:6: modifiers "wide" and "utf16" cannot be combined`)
 	f(det("    sel:\n        a|cidr|base64: b\n    condition: sel\n"), `t.yml:6: modifiers "cidr" and "base64" cannot be combined`)
 	f(det("    sel:\n        a|i: b\n    condition: sel\n"), `t.yml:6: modifier "i" needs "re" before it`)
 	f(det("    sel:\n        a|exists: maybe\n    condition: sel\n"), `t.yml:6: field a: exists takes true or false, not "maybe"`)
@@ -229,7 +230,8 @@ func TestParseUnsupported(t *testing.T) {
 		}
 	}
 	det := func(body string) string { return ruleHead + "detection:\n" + body }
-	f(det("    sel:\n        CommandLine|wide|base64offset|contains: ping\n    condition: sel\n"), `modifier "wide" on field CommandLine`)
+	f(det("    sel:\n        CommandLine|wide: ping\n    condition: sel\n"), `modifier "wide" on field CommandLine`)
+	f(det("    sel:\n        CommandLine|utf16be|re: ping\n    condition: sel\n"), `modifier "utf16be" on field CommandLine`)
 	f(det("    sel:\n        CommandLine|windash|contains: -enc\n    condition: sel\n"), `modifier "windash" on field CommandLine`)
 	f(det("    sel:\n        '|utf16le': x\n    condition: sel\n"), `modifier "utf16le" on keywords`)
 	f(det("    sel:\n        port|gt: 1024\n    condition: sel\n"), `modifier "gt" on field port`)
@@ -242,7 +244,7 @@ func TestParseUnsupported(t *testing.T) {
 	f("title: c\ncorrelation:\n    type: value_sum\n    rules: [a]\n    timespan: 1h\n    condition:\n        field: x\n        gt: 1\n", `correlation type "value_sum"`)
 	f("title: c\ncorrelation:\n    type: temporal_ordered\n    rules: [a, b]\n    timespan: 1h\n    condition:\n        gte: 1\n", "condition on a temporal_ordered correlation")
 	// And what is supported leaves no note.
-	f(det("    sel:\n        a|re|i|m|s: x\n        b|base64offset|contains: y\n        c|cased|endswith: z\n    condition: sel\n"))
+	f(det("    sel:\n        a|re|i|m|s: x\n        b|base64offset|contains: y\n        c|cased|endswith: z\n        d|wide|base64offset|contains: w\n    condition: sel\n"))
 }
 
 // TestParseDocuments checks multi-document files, empty documents, the

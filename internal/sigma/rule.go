@@ -238,9 +238,10 @@ type Value struct {
 	Line int
 	// Patterns (OpPattern, Kind != KindNull): the value matches when any
 	// of them matches. There is exactly one except for base64offset,
-	// which gives the three shifted encodings. Numbers and booleans are
-	// literal patterns of their text (443 matches "443", true matches
-	// "true"). contains/startswith/endswith have added their wildcards;
+	// which gives the three shifted encodings (of the UTF-16 text with
+	// wide/utf16*). Numbers and booleans are literal patterns of their
+	// text (443 matches "443", true matches "true").
+	// contains/startswith/endswith have added their wildcards;
 	// for a keyword matcher a pattern without any wildcard has been made a
 	// substring (*value*).
 	Patterns []Pattern
