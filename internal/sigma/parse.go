@@ -539,8 +539,8 @@ func (p *parser) group(search string, n *yaml.Node, r *Rule) ([]*FieldMatcher, e
 // unsupportedModifiers are modifiers of the specification that are read
 // but not evaluated.
 var unsupportedModifiers = map[string]bool{
-	"windash": true,
-	"expand": true, "lt": true, "lte": true, "gt": true, "gte": true, "neq": true,
+	"windash": true, "expand": true,
+	"lt": true, "lte": true, "gt": true, "gte": true, "neq": true,
 	"minute": true, "hour": true, "day": true, "week": true, "month": true, "year": true,
 }
 
