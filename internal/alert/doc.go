@@ -39,7 +39,11 @@
 // alerted: a finding that `trailsql detect` stored earlier is still sent
 // once when sync derives it. When sync first runs with --detect on a lake,
 // the cursor starts at the manifest's end: the history already in the lake
-// is not alerted.
+// is not alerted. The cursor also keeps a hash of the manifest's bytes
+// before it; a manifest replaced by another history (an s3:// lake that
+// another machine wrote, pulled into the cache) restarts detection at its
+// end, as on a lake new to detection. The outbox stays in the local lake
+// (or cache): it is not published to an s3:// lake.
 //
 // # Exactly once, and its limit
 //

@@ -3,6 +3,8 @@ package alert
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,8 +63,12 @@ type Step struct {
 type cursor struct {
 	// ManifestOffset is the byte offset in the manifest up to which
 	// detection has run (always just after a newline).
-	ManifestOffset int64     `json:"manifest_offset"`
-	Updated        time.Time `json:"updated"`
+	ManifestOffset int64 `json:"manifest_offset"`
+	// ManifestTail is the SHA-256 of the manifest's bytes just before
+	// ManifestOffset: when they change, the manifest was replaced (an
+	// s3:// lake that another machine wrote), and the offset means nothing.
+	ManifestTail string    `json:"manifest_tail,omitempty"`
+	Updated      time.Time `json:"updated"`
 }
 
 // NewStep opens the outbox of the lake at lakeDir. When the lake has no
@@ -156,19 +162,28 @@ func (s *Step) Run(ctx context.Context) (StepStats, error) {
 // detect is the part of Run before delivery.
 func (s *Step) detect(ctx context.Context) (StepStats, error) {
 	var st StepStats
-	off, _, err := s.readCursor()
+	c, _, err := s.readCursor()
 	if err != nil {
 		return st, err
 	}
+	off := c.ManifestOffset
 	entries, end, err := readManifestFrom(s.lakeDir, off)
 	if err != nil {
 		return st, err
 	}
-	if end < off {
-		s.opts.Log.Warn("the manifest is shorter than the detection cursor: evaluating it all again", "cursor", off, "manifest", end)
-		if entries, end, err = readManifestFrom(s.lakeDir, 0); err != nil {
+	tail, err := manifestTail(s.lakeDir, off)
+	if err != nil {
+		return st, err
+	}
+	if end < off || (c.ManifestTail != "" && tail != c.ManifestTail) {
+		// Another history: start over at its end, as on a lake new to
+		// detection (its objects were another writer's to alert).
+		s.opts.Log.Warn("the manifest was replaced since the last detection: detection restarts at its end", "cursor", off, "manifest", end)
+		end, err := manifestEnd(s.lakeDir)
+		if err != nil {
 			return st, err
 		}
+		return st, s.writeCursor(end)
 	}
 	if end == off {
 		return st, nil
@@ -247,28 +262,60 @@ func objectsRange(entries []lake.Entry) (Range, int) {
 
 func (s *Step) cursorPath() string { return filepath.Join(s.outbox.dir, "cursor.json") }
 
-// readCursor returns the cursor's offset, and false when there is none.
-func (s *Step) readCursor() (int64, bool, error) {
+// readCursor returns the cursor, and false when there is none.
+func (s *Step) readCursor() (cursor, bool, error) {
+	var c cursor
 	b, err := os.ReadFile(s.cursorPath())
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, false, nil
+		return c, false, nil
 	}
 	if err != nil {
-		return 0, false, fmt.Errorf("cannot read the detection cursor: %w", err)
+		return c, false, fmt.Errorf("cannot read the detection cursor: %w", err)
 	}
-	var c cursor
 	if err := json.Unmarshal(b, &c); err != nil {
-		return 0, false, fmt.Errorf("cannot read the detection cursor %s: %w", s.cursorPath(), err)
+		return c, false, fmt.Errorf("cannot read the detection cursor %s: %w", s.cursorPath(), err)
 	}
-	return c.ManifestOffset, true, nil
+	return c, true, nil
 }
 
 func (s *Step) writeCursor(off int64) error {
-	b, err := json.Marshal(cursor{ManifestOffset: off, Updated: s.opts.Now().UTC()})
+	tail, err := manifestTail(s.lakeDir, off)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(cursor{ManifestOffset: off, ManifestTail: tail, Updated: s.opts.Now().UTC()})
 	if err != nil {
 		return fmt.Errorf("cannot encode the detection cursor: %w", err)
 	}
 	return s.outbox.writeFileSynced(s.cursorPath(), b)
+}
+
+// tailBytes is how many bytes before the cursor identify the manifest.
+const tailBytes = 256
+
+// manifestTail is the hex SHA-256 of the manifest's tailBytes before off
+// ("" when off is 0 or past the manifest's end).
+func manifestTail(lakeDir string, off int64) (string, error) {
+	if off <= 0 {
+		return "", nil
+	}
+	f, err := os.Open(lake.ManifestPath(lakeDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("cannot read the manifest: %w", err)
+	}
+	defer f.Close()
+	start := max(0, off-tailBytes)
+	b := make([]byte, off-start)
+	if _, err := f.ReadAt(b, start); errors.Is(err, io.EOF) {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("cannot read the manifest: %w", err)
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:]), nil
 }
 
 // manifestEnd is the offset just after the manifest's last newline.

@@ -214,3 +214,38 @@ func TestReadManifestFrom(t *testing.T) {
 		t.Fatalf("entries after %d: %d, %v", end, len(es), err)
 	}
 }
+
+// TestStepManifestReplaced: a manifest replaced by another history (an
+// s3:// lake another machine wrote) restarts detection at its end; what
+// is appended after is evaluated.
+func TestStepManifestReplaced(t *testing.T) {
+	for _, shorter := range []bool{false, true} {
+		dir := t.TempDir()
+		det := &fakeDetector{findings: []detect.Finding{finding("r1", "e1", "high", day(10)), finding("r2", "e2", "high", day(20))}}
+		sink := &countingSink{name: "count"}
+		s, err := NewStep(dir, StepOptions{Detector: det, Sinks: []Sink{sink}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ingested(t, dir, day(1), day(2), day(3))
+		if _, err := s.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		// Another history: as long or longer, or shorter.
+		os.Remove(lake.ManifestPath(dir))
+		if shorter {
+			ingested(t, dir, day(10))
+		} else {
+			ingested(t, dir, day(10), day(10), day(10), day(10))
+		}
+		st, err := s.Run(context.Background())
+		if err != nil || st.Objects != 0 || len(sink.got) != 0 {
+			t.Fatalf("shorter %v: step over a replaced manifest = %+v, %v; sent %v", shorter, st, err, sink.got)
+		}
+		ingested(t, dir, day(20))
+		st, err = s.Run(context.Background())
+		if err != nil || st.Objects != 1 || len(sink.got) != 1 || sink.got[det.findings[1].Key] != 1 {
+			t.Fatalf("shorter %v: step after = %+v, %v; sent %v", shorter, st, err, sink.got)
+		}
+	}
+}
