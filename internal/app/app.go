@@ -95,14 +95,16 @@ type App struct {
 	dir  string // the local lake: Lake itself, or the s3:// lake's copy
 
 	mirror *mirror.Mirror // an s3:// lake's copy and its S3 lake
-	lake   *lake.Lake     // the local lake, held for writing (Config.Write)
+	write  bool           // opened for writing (Config.Write)
 
-	runMu  sync.Mutex      // one write run (Ingest, Sync) at a time
+	runMu  sync.Mutex      // one write run (Ingest, Sync, Compact) at a time; guards lake, held and unlock
+	lake   *lake.Lake      // the local lake, held for writing until Close
 	held   context.Context // while a run holds the S3 lake's lock: cancelled if it is lost
 	unlock func(context.Context) error
 
-	engMu  sync.Mutex
+	engMu  sync.Mutex // guards engine and closed
 	engine *query.Engine
+	closed bool
 }
 
 // Open opens the lake cfg names. For an s3:// lake it connects to S3 and,
@@ -114,7 +116,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, name: cfg.Lake, dir: cfg.Lake}
+	a := &App{cfg: cfg, name: cfg.Lake, dir: cfg.Lake, write: cfg.Write}
 	if IsS3(cfg.Lake) {
 		a.dir = cfg.Cache
 		if err := os.MkdirAll(filepath.Join(a.dir, lake.MetaDir), 0o755); err != nil {
@@ -162,13 +164,16 @@ func (a *App) S3URL() string {
 }
 
 // Writable reports whether the App was opened for writing.
-func (a *App) Writable() bool { return a.lake != nil }
+func (a *App) Writable() bool { return a.write }
 
 // Engine returns the App's query engine, started on first use over Dir.
 // It stays open until Close; callers must not close it.
 func (a *App) Engine(ctx context.Context) (*query.Engine, error) {
 	a.engMu.Lock()
 	defer a.engMu.Unlock()
+	if a.closed {
+		return nil, errClosed
+	}
 	if a.engine != nil {
 		return a.engine, nil
 	}
@@ -185,7 +190,7 @@ func (a *App) Engine(ctx context.Context) (*query.Engine, error) {
 // engine notices local changes by itself; Refresh is for what another
 // process published, and after Sync.
 func (a *App) Refresh(ctx context.Context) error {
-	if a.mirror != nil && a.lake == nil {
+	if a.mirror != nil && !a.write {
 		if err := a.pull(ctx); err != nil {
 			return err
 		}
@@ -199,21 +204,26 @@ func (a *App) Refresh(ctx context.Context) error {
 	return eng.Refresh(ctx)
 }
 
-// Close closes the engine, ends a run still open, and releases the lake.
+// Close closes the engine and releases the lake. A write run in progress
+// ends first (end it by cancelling its ctx); a Sync still scheduled then
+// returns at its next run. The App cannot be used after Close.
 func (a *App) Close() error {
 	var errs []error
 	a.engMu.Lock()
+	a.closed = true
 	if a.engine != nil {
 		errs = append(errs, a.engine.Close())
 		a.engine = nil
 	}
 	a.engMu.Unlock()
+	// A run in progress (Sync's, say, whose ctx the caller ended) ends
+	// first; Close waits for it.
 	a.runMu.Lock()
+	defer a.runMu.Unlock()
 	if a.unlock != nil {
 		errs = append(errs, a.unlock(context.Background()))
 		a.unlock, a.held = nil, nil
 	}
-	a.runMu.Unlock()
 	if a.lake != nil {
 		errs = append(errs, a.lake.Close())
 		a.lake = nil

@@ -359,3 +359,38 @@ func TestParseLookback(t *testing.T) {
 		}
 	}
 }
+
+// TestClose: a closed App answers no query and writes nothing; Close
+// releases the lake's lock.
+func TestClose(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "lake")
+	w, err := Open(ctx, Config{Lake: dir, Write: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Query(ctx, "SELECT 1"); err != nil {
+		t.Fatal(err)
+	}
+	src, err := w.OpenSource(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Query(ctx, "SELECT 1"); !errors.Is(err, errClosed) {
+		t.Errorf("Query after Close = %v", err)
+	}
+	if _, err := w.Ingest(ctx, ingest.Options{Sources: []ingest.Source{src}}); !errors.Is(err, errClosed) {
+		t.Errorf("Ingest after Close = %v", err)
+	}
+	if err := w.Sync(ctx, SyncOptions{Sources: []string{t.TempDir()}}); !errors.Is(err, errClosed) {
+		t.Errorf("Sync after Close = %v", err)
+	}
+	w2, err := Open(ctx, Config{Lake: dir, Write: true})
+	if err != nil {
+		t.Fatalf("the lake is still locked after Close: %v", err)
+	}
+	w2.Close()
+}

@@ -84,7 +84,7 @@ func ParseLookback(s string) (time.Duration, error) {
 // not be read; run on a schedule, a failed run is reported (OnRun) and the
 // next one is tried, and Sync returns nil when ctx ends.
 func (a *App) Sync(ctx context.Context, opts SyncOptions) error {
-	if a.lake == nil {
+	if !a.write {
 		return errReadOnly
 	}
 	if len(opts.Sources) == 0 {
@@ -146,6 +146,10 @@ func (a *App) Sync(ctx context.Context, opts SyncOptions) error {
 			run.Next = time.Time{}
 		}
 		a.runMu.Lock()
+		if a.lake == nil {
+			a.runMu.Unlock()
+			return errClosed
+		}
 		if err := a.begin(ctx); err != nil {
 			a.runMu.Unlock()
 			run.Err = err

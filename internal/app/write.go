@@ -14,8 +14,12 @@ import (
 	"github.com/trailsql/trailsql/internal/source"
 )
 
-// errReadOnly is the error of a write on an App opened without Write.
-var errReadOnly = errors.New("app: the lake was opened read-only")
+// errReadOnly is the error of a write on an App opened without Write;
+// errClosed of a write after Close.
+var (
+	errReadOnly = errors.New("app: the lake was opened read-only")
+	errClosed   = errors.New("app: the lake is closed")
+)
 
 // OpenSource turns a SOURCE (a local folder or file, or
 // s3://bucket[/prefix]) into an ingest source. Digest files listed in S3
@@ -48,7 +52,7 @@ type IngestResult struct {
 // publishes. What the sources could not list is added to the summary's
 // errors. The result is filled as far as the run went, also on error.
 func (a *App) Ingest(ctx context.Context, opts ingest.Options) (IngestResult, error) {
-	if a.lake == nil {
+	if !a.write {
 		return IngestResult{}, errReadOnly
 	}
 	if opts.Workers == 0 {
@@ -62,6 +66,9 @@ func (a *App) Ingest(ctx context.Context, opts ingest.Options) (IngestResult, er
 	}
 	a.runMu.Lock()
 	defer a.runMu.Unlock()
+	if a.lake == nil {
+		return IngestResult{}, errClosed
+	}
 	if err := a.begin(ctx); err != nil {
 		return IngestResult{}, err
 	}
@@ -190,7 +197,7 @@ type CompactResult struct {
 // s3:// lake is locked, pulled first and published after; progress, when
 // set, is told each bucket done.
 func (a *App) Compact(ctx context.Context, maxFiles int, progress func(b lake.Bucket, done, total int)) (CompactResult, error) {
-	if a.lake == nil {
+	if !a.write {
 		return CompactResult{}, errReadOnly
 	}
 	if maxFiles < 1 {
@@ -198,6 +205,9 @@ func (a *App) Compact(ctx context.Context, maxFiles int, progress func(b lake.Bu
 	}
 	a.runMu.Lock()
 	defer a.runMu.Unlock()
+	if a.lake == nil {
+		return CompactResult{}, errClosed
+	}
 	if err := a.begin(ctx); err != nil {
 		return CompactResult{}, err
 	}
