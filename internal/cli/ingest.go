@@ -77,7 +77,7 @@ by --show-quarantine.`,
 	fl.BoolVar(&opts.NoCompact, "no-compact", false, "do not compact partitions after loading")
 	opts.S3.addFlags(fl)
 	fl.IntVar(&opts.FlushEvents, "flush-events", 0, "events buffered before they are written (bounds memory)")
-	fl.IntVar(&opts.MemoryMB, "memory-mb", 768, "soft memory limit in MB (the Go heap is collected harder near it)")
+	fl.IntVar(&opts.MemoryMB, "memory-mb", 448, "soft memory limit in MB (the Go heap is collected harder near it)")
 	_ = fl.MarkHidden("flush-events")
 	return cmd
 }
