@@ -53,7 +53,8 @@
 // sink that refuses for good (an HTTP answer below 500 other than 2xx,
 // 408 and 429, such as a 400, a 404 or a redirect; an SNS client fault
 // other than throttling) moves the entry to failed/ with the
-// reason; it is reported in the log and never retried. Anything else
+// reason; it is reported in the log and as the step's error, and never
+// retried. Anything else
 // (5xx, 408, 429, a broken connection, a timeout) is retried with
 // exponential backoff and jitter, capped; when an entry has been retried
 // for Backoff.MaxElapsed, the sink's pass stops and the entries stay

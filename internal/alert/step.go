@@ -135,7 +135,9 @@ type StepStats struct {
 
 // Run evaluates the rules over the objects added to the manifest since
 // the last step, enqueues and stores the findings, advances the cursor,
-// then delivers the pending entries. Detection and enqueueing finish even
+// then delivers the pending entries. Entries that a sink refused for good
+// make an error too (after the others were sent). Detection and
+// enqueueing finish even
 // when ctx is cancelled (they are local work on events already stored);
 // delivery stops and leaves entries pending.
 func (s *Step) Run(ctx context.Context) (StepStats, error) {
@@ -156,6 +158,10 @@ func (s *Step) Run(ctx context.Context) (StepStats, error) {
 		attrs = append(attrs, "since", st.Range.Since, "until", st.Range.Until)
 	}
 	s.opts.Log.Info("detect run", attrs...)
+	if dst.Failed > 0 {
+		// Reported as the run's error too: the refusals need a person.
+		derr = errors.Join(derr, fmt.Errorf("%d alert(s) refused by their sink, kept in %s", dst.Failed, filepath.Join(s.outbox.dir, failedDir)))
+	}
 	return st, errors.Join(err, derr)
 }
 

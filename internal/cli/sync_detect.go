@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/spf13/pflag"
 
 	"github.com/trailsql/trailsql/internal/alert"
@@ -48,8 +49,14 @@ func (d *SyncDetectFlags) validate(f *Factory, profile string) error {
 			d.Alert.WebhookSecret = "" // the variable is for --alert-webhook only
 		}
 	}
-	if d.Alert.SNSEndpoint == "" && d.Alert.SNS != "" {
-		d.Alert.SNSEndpoint = f.Getenv("AWS_ENDPOINT_URL_SNS")
+	if d.Alert.SNS != "" {
+		if d.Alert.SNSEndpoint == "" {
+			d.Alert.SNSEndpoint = f.Getenv("AWS_ENDPOINT_URL_SNS")
+		}
+		// As for S3: keys in the environment, unless a profile is named.
+		if id, secret := f.Getenv("AWS_ACCESS_KEY_ID"), f.Getenv("AWS_SECRET_ACCESS_KEY"); profile == "" && id != "" && secret != "" {
+			d.Alert.Credentials = credentials.NewStaticCredentialsProvider(id, secret, f.Getenv("AWS_SESSION_TOKEN"))
+		}
 	}
 	var errs []error
 	if err := d.Alert.Validate(); err != nil {
