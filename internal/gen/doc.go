@@ -82,17 +82,19 @@
 //     root user signs in to the console (with MFA) and makes a few calls.
 //
 // The detection scenarios (scenario_detect.go) add DetectionEvents more
-// records, in the same account, region and day and in the five-minute
-// windows that hold the records above: for each built-in detection rule
-// (internal/detect/pack) one or more cases it must catch and a near miss
-// it must not (a security group opened to 10.0.0.0/8, a key created for
-// oneself, four failed logins in a row, a policy that is not admin, ...).
-// One of them, a call in ScenarioUnusualRegion, is the only record of a
-// file of that region. They take the place of the last regular records of
-// the generated days, so a set differs from one without them in those
-// files and the files that hold planted records only. Plants lists every
-// planted record with its case, whether it is a near miss, its time and
-// its eventID; Stats.Scenario is PlantedEvents.
+// records when Events >= DetectionMinEvents, in the same account, region
+// and day and in the five-minute windows that hold the records above:
+// for each built-in detection rule (internal/detect/pack) one or more
+// cases it must catch and a near miss it must not (a security group
+// opened to 10.0.0.0/8, a key created for oneself, four failed logins in
+// a row, a policy that is not admin, ...), most of them by the IAM user
+// ScenarioTrudy and the role session ScenarioIntruderSession from
+// ScenarioIntruderIP. One of them, a call in ScenarioUnusualRegion, is the
+// only record of a file of that region. They take the place of regular
+// records of the windows from their first on (at most half of each
+// file's), so a set differs from one without them in those files only.
+// Plants lists every planted record with its case, whether it is a near
+// miss, its time and its eventID; Stats.Scenario is PlantedEvents.
 //
 // Below ScenarioMinEvents nothing is planted (Stats.Scenario is zero).
 package gen

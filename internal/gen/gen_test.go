@@ -619,9 +619,15 @@ func TestWindow(t *testing.T) {
 func TestScenarioDayFallback(t *testing.T) {
 	// 2020-01-01 does not cover ScenarioDay: the scenarios move to the
 	// first day.
-	set := generate(t, Options{Events: 1500, Accounts: 1, Regions: 1, Days: 2, Seed: 3, Start: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)})
+	set := generate(t, Options{Events: DetectionMinEvents, Accounts: 1, Regions: 1, Days: 2, Seed: 3, Start: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)})
 	checkScenarios(t, set, 3, "2020-01-01")
 	checkDetections(t, set, 3, "2020-01-01")
+	// Below DetectionMinEvents, the scenarios of scenario.go only.
+	set = generate(t, Options{Events: 1500, Accounts: 1, Regions: 1, Days: 2, Seed: 3, Start: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)})
+	checkScenarios(t, set, 3, "2020-01-01")
+	if set.stats.Scenario != ScenarioEvents {
+		t.Errorf("1500 events: Stats.Scenario %d, want %d", set.stats.Scenario, ScenarioEvents)
+	}
 	for _, f := range set.files {
 		if f.k.Org != "" || !strings.HasPrefix(f.key, "AWSLogs/"+set.stats.Accounts[0]+"/CloudTrail") {
 			t.Fatalf("plain layout expected, got %s", f.key)

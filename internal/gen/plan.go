@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 )
@@ -107,7 +108,7 @@ func newPlanner(w *world) *planner {
 // counts returns how many records of each kind the run writes.
 func counts(n int64) (regular, scenario, insights int64) {
 	if n >= ScenarioMinEvents {
-		scenario = int64(PlantedEvents)
+		scenario = ScenarioEvents
 	}
 	if n >= insightMinEvents {
 		insights = 2 * max(1, n/insightEvery)
@@ -131,24 +132,31 @@ func (p *planner) plan(emit func(*job) error) error {
 		}
 		winW[i] = p.hourW[int64(i%windowsPerDay)*w.win/3600] * f * uint64(70+p.r.IntN(61))
 	}
-	// The detection scenarios take the place of the last regular records,
-	// so that planting them changes no file before those.
-	nDetect := int64(0)
-	if nScenario > 0 {
-		nDetect = int64(DetectionEvents)
-	}
-	perWin := apportion(p.r, nRegular+nDetect, winW)
-	for i, debt := nWin-1, nDetect; i >= 0 && debt > 0; i-- {
-		take := min(perWin[i], debt)
-		perWin[i] -= take
-		debt -= take
-	}
+	perWin := apportion(p.r, nRegular, winW)
+
+	// The detection scenarios take the place of regular records of the
+	// windows from their first on (at most half of each run's, after the
+	// sessions and duplicates are planned), so that planting them changes
+	// no file before those and no random draw of the plan: planted when
+	// those windows hold enough records.
 	var detects []int // detection steps in time order
-	if nDetect > 0 {
-		for i := range detectSteps {
-			detects = append(detects, i)
+	for i := range detectSteps {
+		detects = append(detects, i)
+	}
+	slices.SortStableFunc(detects, func(a, b int) int { return cmpInt64(detectSteps[a].at, detectSteps[b].at) })
+	w0 := int((w.detectAt(detects[0]) - w.start) / w.win)
+	debt := 0
+	if nScenario > 0 && w.o.Events >= DetectionMinEvents {
+		after := int64(0)
+		for _, n := range perWin[w0:] {
+			after += n
 		}
-		slices.SortStableFunc(detects, func(a, b int) int { return cmpInt64(detectSteps[a].at, detectSteps[b].at) })
+		if after >= 4*int64(DetectionEvents) {
+			debt = DetectionEvents
+		}
+	}
+	if debt == 0 {
+		detects = nil
 	}
 
 	// Insights: pairs spread over accounts, regions and days; each record
@@ -214,6 +222,13 @@ func (p *planner) plan(emit func(*job) error) error {
 		}
 		p.planSessions(runs, snap, ws)
 		p.planDuplicates(runs)
+		if debt > 0 && win >= w0 {
+			for _, rn := range runs {
+				d := min(debt, (rn.regular+1)/2)
+				rn.regular -= d
+				debt -= d
+			}
+		}
 		for _, rn := range runs {
 			if err := p.emitRun(rn, snap[rn.acct], ws, emit); err != nil {
 				return err
@@ -237,6 +252,9 @@ func (p *planner) plan(emit func(*job) error) error {
 				return err
 			}
 		}
+	}
+	if debt > 0 {
+		return fmt.Errorf("gen: BUG: %d regular records were to make room for the detection scenarios", debt)
 	}
 	return nil
 }

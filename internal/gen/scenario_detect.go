@@ -8,21 +8,33 @@ import (
 // The detection scenarios: records planted for the built-in detection
 // rules (internal/detect/pack), one or more cases each rule must catch
 // and a near miss it must not. They are planted with the scenarios of
-// scenario.go (same account, region and day, same threshold), in the
-// five-minute windows that already hold a planted record, and take the
-// place of regular records at the end of the generated days, so that a
-// set differs from one without them only in those files. Plants lists
-// them.
+// scenario.go (same account, region and day), when Events >=
+// DetectionMinEvents, in the five-minute windows that already hold a
+// planted record, and take the place of regular records of the windows
+// from the first of them on (at most half of each file's), so that a set
+// differs from one without them only in those files. Plants lists them.
 const (
 	// DetectionEvents is the number of records the detection scenarios
 	// add to the ScenarioEvents of scenario.go.
 	DetectionEvents = len(detectSteps)
-	// PlantedEvents is the number of planted records (Stats.Scenario when
-	// Events >= ScenarioMinEvents).
+	// PlantedEvents is the number of planted records when the detection
+	// scenarios are planted (Stats.Scenario).
 	PlantedEvents = ScenarioEvents + DetectionEvents
+	// DetectionMinEvents is the smallest Events for which the detection
+	// scenarios are planted; they also need four times DetectionEvents
+	// regular records from their first window on (three days of 5,000
+	// events have them), or they are left out.
+	DetectionMinEvents = 5000
 
+	// ScenarioTrudy is the IAM user (not one of the account's users: a
+	// leaked key) who makes most cases of the detection scenarios, from
+	// ScenarioIntruderIP.
+	ScenarioTrudy          = "trudy"
+	ScenarioTrudyID        = "AIDA5TRUDYATTACKERX7Q"
+	ScenarioTrudyAccessKey = "AKIA5TRUDYATTACKER7Q"
+	ScenarioIntruderIP     = "91.219.236.18"
 	// ScenarioIntruderRole is the role whose session ScenarioIntruderSession
-	// an intruder uses from ScenarioAttackerIP (access denied bursts,
+	// the intruder uses from ScenarioIntruderIP (access denied bursts,
 	// secrets read in bulk, a call in an unusual region).
 	ScenarioIntruderRole    = "ops-automation"
 	ScenarioIntruderSession = "i-am-not-a-robot"
@@ -166,9 +178,9 @@ func (c *evctx) detect(out *jw, i int) {
 type actor int
 
 const (
-	byMallory  actor = iota // IAM user mallory, from ScenarioAttackerIP
+	byTrudy    actor = iota // the IAM user ScenarioTrudy, from ScenarioIntruderIP
 	byAdmin                 // an ordinary administrator (IAM user), from their usual address
-	byIntruder              // the intruder's role session, from ScenarioAttackerIP
+	byIntruder              // the intruder's role session, from ScenarioIntruderIP
 	byDeployer              // a CI role session, from a private address
 	byService               // EC2, for an instance profile
 )
@@ -178,14 +190,15 @@ const attackerAgent = "aws-cli/2.15.30 Python/3.11.8 Linux/6.6.9-amd64 exe/x86_6
 // act sets the principal and envelope of a planted call.
 func (c *evctx) act(s *scenarioCtx, who actor, source, name string, ro bool) {
 	switch who {
-	case byMallory:
-		c.asUser(s.a, s.mallory)
-		c.rec.ip, c.rec.ua = ScenarioAttackerIP, attackerAgent
+	case byTrudy:
+		u := &iamUser{name: ScenarioTrudy, id: ScenarioTrudyID, key: ScenarioTrudyAccessKey}
+		c.id = ident{kind: idUser, acct: s.a, user: u, key: u.key}
+		c.rec.ip, c.rec.ua = ScenarioIntruderIP, attackerAgent
 	case byAdmin:
 		c.asUser(s.a, s.admin)
 	case byIntruder:
 		c.asRole(s.a, ScenarioIntruderRole, "AROA5INTRUDERROLE7QX", ScenarioIntruderSession, "ASIA5INTRUDERSESS7QX", "")
-		c.rec.ip, c.rec.ua = ScenarioAttackerIP, attackerAgent
+		c.rec.ip, c.rec.ua = ScenarioIntruderIP, attackerAgent
 	case byService:
 		c.id = ident{kind: idService, invokedBy: "ec2.amazonaws.com"}
 		c.rec.ip, c.rec.ua = "ec2.amazonaws.com", "ec2.amazonaws.com"
@@ -428,50 +441,50 @@ var detectSteps = [...]detectStep{
 		c.params(`{"userName":"` + s.admin.name + `"}`)
 		c.response(`{"accessKey":{"userName":"` + s.admin.name + `","accessKeyId":"AKIA5ROTATEDKEY0001Q","status":"Active","createDate":"` + iamDate(c.t) + `"}}`)
 	}),
-	step("iam-admin-policy-attached", false, hms(10, 15, 20), byMallory, "iam.amazonaws.com", "AttachRolePolicy",
+	step("iam-admin-policy-attached", false, hms(10, 15, 20), byTrudy, "iam.amazonaws.com", "AttachRolePolicy",
 		`{"roleName":"ops-automation","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}`),
 	step("iam-admin-policy-attached", true, hms(10, 15, 30), byAdmin, "iam.amazonaws.com", "AttachGroupPolicy",
 		`{"groupName":"auditors","policyArn":"arn:aws:iam::aws:policy/ReadOnlyAccess"}`),
-	step("iam-inline-policy-allows-all", false, hms(10, 15, 50), byMallory, "iam.amazonaws.com", "PutUserPolicy",
-		`{"userName":"ghost-admin","policyName":"break-glass","policyDocument":`+policyAllowAll+`}`),
+	step("iam-inline-policy-allows-all", false, hms(10, 15, 50), byTrudy, "iam.amazonaws.com", "PutUserPolicy",
+		`{"userName":"svc-backup","policyName":"break-glass","policyDocument":`+policyAllowAll+`}`),
 	step("iam-inline-policy-allows-all", true, hms(10, 16, 10), byAdmin, "iam.amazonaws.com", "PutUserPolicy",
 		`{"userName":"reporting","policyName":"read-reports","policyDocument":`+policyS3Read+`}`),
-	step("iam-role-trust-allows-anyone", false, hms(10, 16, 40), byMallory, "iam.amazonaws.com", "UpdateAssumeRolePolicy",
+	step("iam-role-trust-allows-anyone", false, hms(10, 16, 40), byTrudy, "iam.amazonaws.com", "UpdateAssumeRolePolicy",
 		`{"roleName":"ops-automation","policyDocument":`+trustAnyone+`}`),
-	step("iam-role-trust-allows-account", false, hms(10, 16, 55), byMallory, "iam.amazonaws.com", "UpdateAssumeRolePolicy",
+	step("iam-role-trust-allows-account", false, hms(10, 16, 55), byTrudy, "iam.amazonaws.com", "UpdateAssumeRolePolicy",
 		`{"roleName":"billing-reader","policyDocument":`+trustOtherAcct+`}`),
 	step("iam-role-trust-allows-account", true, hms(10, 17, 10), byAdmin, "iam.amazonaws.com", "CreateRole",
 		`{"roleName":"web-server","assumeRolePolicyDocument":`+trustEC2Service+`}`).resp(
 		`{"role":{"path":"/","roleName":"web-server","roleId":"AROA5WEBSERVERROLE7Q","arn":"arn:aws:iam::{acct}:role/web-server","createDate":"Sep 30, 2019 10:17:10 AM","assumeRolePolicyDocument":"%7B%22Version%22%3A%222012-10-17%22%7D"}}`),
-	step("iam-login-profile-for-another-user", false, hms(10, 17, 25), byMallory, "iam.amazonaws.com", "CreateLoginProfile",
-		`{"userName":"ghost-admin","passwordResetRequired":false}`),
+	step("iam-login-profile-for-another-user", false, hms(10, 17, 25), byTrudy, "iam.amazonaws.com", "CreateLoginProfile",
+		`{"userName":"svc-backup","passwordResetRequired":false}`),
 	step("iam-login-profile-for-another-user", true, hms(10, 17, 35), byAdmin, "iam.amazonaws.com", "UpdateLoginProfile", "").with(func(c *evctx, s *scenarioCtx) {
 		c.params(`{"userName":"` + s.admin.name + `"}`)
 	}),
-	step("iam-mfa-device-removed", false, hms(10, 17, 50), byMallory, "iam.amazonaws.com", "DeactivateMFADevice", "").with(func(c *evctx, s *scenarioCtx) {
+	step("iam-mfa-device-removed", false, hms(10, 17, 50), byTrudy, "iam.amazonaws.com", "DeactivateMFADevice", "").with(func(c *evctx, s *scenarioCtx) {
 		c.params(`{"userName":"` + s.alice.name + `","serialNumber":"arn:aws:iam::{acct}:mfa/` + s.alice.name + `"}`)
 	}),
 	step("iam-mfa-device-removed", true, hms(10, 18, 0), byAdmin, "iam.amazonaws.com", "ResyncMFADevice", "").with(func(c *evctx, s *scenarioCtx) {
 		c.params(`{"userName":"` + s.admin.name + `","serialNumber":"arn:aws:iam::{acct}:mfa/` + s.admin.name + `"}`)
 	}),
-	step("iam-password-policy-weakened", false, hms(10, 18, 15), byMallory, "iam.amazonaws.com", "UpdateAccountPasswordPolicy",
+	step("iam-password-policy-weakened", false, hms(10, 18, 15), byTrudy, "iam.amazonaws.com", "UpdateAccountPasswordPolicy",
 		`{"minimumPasswordLength":6,"requireSymbols":false,"requireNumbers":false,"requireUppercaseCharacters":false,"requireLowercaseCharacters":true,"allowUsersToChangePassword":true}`),
 	step("iam-password-policy-weakened", true, hms(10, 18, 25), byAdmin, "iam.amazonaws.com", "UpdateAccountPasswordPolicy",
 		`{"minimumPasswordLength":16,"requireSymbols":true,"requireNumbers":true,"requireUppercaseCharacters":true,"requireLowercaseCharacters":true,"allowUsersToChangePassword":true,"maxPasswordAge":90,"passwordReusePrevention":24}`),
-	step("iam-identity-provider-changed", false, hms(10, 18, 40), byMallory, "iam.amazonaws.com", "CreateSAMLProvider",
+	step("iam-identity-provider-changed", false, hms(10, 18, 40), byTrudy, "iam.amazonaws.com", "CreateSAMLProvider",
 		`{"name":"okta-backup","sAMLMetadataDocument":"<?xml version=\"1.0\" encoding=\"UTF-8\"?><md:EntityDescriptor entityID=\"http://www.okta.com/exk1backup\"/>"}`).resp(
 		`{"sAMLProviderArn":"arn:aws:iam::{acct}:saml-provider/okta-backup"}`),
 	step("iam-identity-provider-changed", true, hms(10, 18, 50), byAdmin, "iam.amazonaws.com", "ListSAMLProviders", "").readOnly(),
-	step("sts-federation-token-unrestricted", false, hms(10, 19, 0), byMallory, "sts.amazonaws.com", "GetFederationToken",
+	step("sts-federation-token-unrestricted", false, hms(10, 19, 0), byTrudy, "sts.amazonaws.com", "GetFederationToken",
 		`{"name":"backup-operator","policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}","durationSeconds":129600}`).readOnly(),
 	step("sts-federation-token-unrestricted", true, hms(10, 19, 10), byAdmin, "sts.amazonaws.com", "GetFederationToken",
 		`{"name":"report-viewer","policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":\"arn:aws:s3:::acme-reports/*\"}]}","durationSeconds":3600}`).readOnly(),
-	step("rolesanywhere-trust-anchor-created", false, hms(10, 19, 25), byMallory, "rolesanywhere.amazonaws.com", "CreateTrustAnchor",
+	step("rolesanywhere-trust-anchor-created", false, hms(10, 19, 25), byTrudy, "rolesanywhere.amazonaws.com", "CreateTrustAnchor",
 		`{"name":"partner-ca","enabled":true,"source":{"sourceType":"CERTIFICATE_BUNDLE","sourceData":{"x509CertificateData":"-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2FuYXJ5\n-----END CERTIFICATE-----\n"}}}`),
 	step("rolesanywhere-trust-anchor-created", true, hms(10, 19, 35), byAdmin, "rolesanywhere.amazonaws.com", "ListTrustAnchors", "").readOnly(),
 	step("root-activity", true, hms(10, 19, 45), byAdmin, "iam.amazonaws.com", "GetAccountSummary", "").readOnly(),
 	// The sessions used later are issued (no rule is about these).
-	issue(hms(10, 19, 50), byMallory, ScenarioIntruderRole, "AROA5INTRUDERROLE7QX", ScenarioIntruderSession, "ASIA5INTRUDERSESS7QX", 3600*12),
+	issue(hms(10, 19, 50), byTrudy, ScenarioIntruderRole, "AROA5INTRUDERROLE7QX", ScenarioIntruderSession, "ASIA5INTRUDERSESS7QX", 3600*12),
 	issue(hms(10, 19, 53), byAdmin, "github-actions-deploy", "AROA5DEPLOYERROLE7QX", "GitHubActions", "ASIA5DEPLOYERSESS7QX", 3600*12),
 	issue(hms(10, 19, 56), byService, "web-server", "AROA5WEBSERVERROLE7Q", "i-0d4f6a8b0c2e4f6a8", "ASIA5STOLENINSTANC7Q", 3600*6),
 
@@ -550,31 +563,31 @@ var detectSteps = [...]detectStep{
 	// 13:35-13:40: exposure.
 	step("ec2-security-group-open-to-world", true, hms(13, 35, 10), byAdmin, "ec2.amazonaws.com", "AuthorizeSecurityGroupIngress",
 		sgIngress("sg-0a1b2c3d4e5f60718", "10.0.0.0/8", 5432)).resp(`{"requestId":"7b0e3f5a-4d2c-4e8b-9f1a-3c5d7e9f1a2b","_return":true}`),
-	step("s3-bucket-acl-public", false, hms(13, 35, 30), byMallory, "s3.amazonaws.com", "PutBucketAcl",
+	step("s3-bucket-acl-public", false, hms(13, 35, 30), byTrudy, "s3.amazonaws.com", "PutBucketAcl",
 		aclParams("acme-marketing-assets", `,{"Grantee":{"xmlns:xsi":"http://www.w3.org/2001/XMLSchema-instance","xsi:type":"Group","URI":"http://acs.amazonaws.com/groups/global/AllUsers"},"Permission":"READ"}`)),
 	step("s3-bucket-acl-public", true, hms(13, 35, 40), byAdmin, "s3.amazonaws.com", "PutBucketAcl",
 		aclParams("acme-access-logs", `,{"Grantee":{"xmlns:xsi":"http://www.w3.org/2001/XMLSchema-instance","xsi:type":"Group","URI":"http://acs.amazonaws.com/groups/s3/LogDelivery"},"Permission":"WRITE"}`)),
-	step("s3-bucket-policy-public", false, hms(13, 35, 55), byMallory, "s3.amazonaws.com", "PutBucketPolicy", bucketPolicyOpen),
+	step("s3-bucket-policy-public", false, hms(13, 35, 55), byTrudy, "s3.amazonaws.com", "PutBucketPolicy", bucketPolicyOpen),
 	step("s3-bucket-policy-public", true, hms(13, 36, 5), byAdmin, "s3.amazonaws.com", "PutBucketPolicy", bucketPolicyAcct),
-	step("s3-public-access-block-removed", false, hms(13, 36, 20), byMallory, "s3.amazonaws.com", "DeleteBucketPublicAccessBlock",
+	step("s3-public-access-block-removed", false, hms(13, 36, 20), byTrudy, "s3.amazonaws.com", "DeleteBucketPublicAccessBlock",
 		`{"bucketName":"acme-marketing-assets","Host":"acme-marketing-assets.s3.amazonaws.com","publicAccessBlock":""}`),
-	step("s3-public-access-block-removed", false, hms(13, 36, 30), byMallory, "s3.amazonaws.com", "PutBucketPublicAccessBlock",
+	step("s3-public-access-block-removed", false, hms(13, 36, 30), byTrudy, "s3.amazonaws.com", "PutBucketPublicAccessBlock",
 		`{"publicAccessBlock":"","bucketName":"acme-customer-exports","Host":"acme-customer-exports.s3.amazonaws.com","PublicAccessBlockConfiguration":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/","RestrictPublicBuckets":false,"BlockPublicPolicy":false,"BlockPublicAcls":false,"IgnorePublicAcls":false}}`),
 	step("s3-public-access-block-removed", true, hms(13, 36, 40), byAdmin, "s3.amazonaws.com", "PutBucketPublicAccessBlock",
 		`{"publicAccessBlock":"","bucketName":"acme-finance","Host":"acme-finance.s3.amazonaws.com","PublicAccessBlockConfiguration":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/","RestrictPublicBuckets":true,"BlockPublicPolicy":true,"BlockPublicAcls":true,"IgnorePublicAcls":true}}`),
-	step("ebs-snapshot-shared", false, hms(13, 36, 55), byMallory, "ec2.amazonaws.com", "ModifySnapshotAttribute",
+	step("ebs-snapshot-shared", false, hms(13, 36, 55), byTrudy, "ec2.amazonaws.com", "ModifySnapshotAttribute",
 		`{"snapshotId":"snap-0f1e2d3c4b5a69788","createVolumePermission":{"add":{"items":[{"group":"all"}]}},"attributeType":"CREATE_VOLUME_PERMISSION"}`).resp(`{"requestId":"1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b","_return":true}`),
 	step("ebs-snapshot-shared", true, hms(13, 37, 5), byAdmin, "ec2.amazonaws.com", "ModifySnapshotAttribute",
 		`{"snapshotId":"snap-0a9b8c7d6e5f40312","createVolumePermission":{"remove":{"items":[{"userId":"{other}"}]}},"attributeType":"CREATE_VOLUME_PERMISSION"}`).resp(`{"requestId":"2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d","_return":true}`),
-	step("ami-shared", false, hms(13, 37, 40), byMallory, "ec2.amazonaws.com", "ModifyImageAttribute",
+	step("ami-shared", false, hms(13, 37, 40), byTrudy, "ec2.amazonaws.com", "ModifyImageAttribute",
 		`{"imageId":"ami-0c1d2e3f4a5b6c7d8","launchPermission":{"add":{"items":[{"userId":"{other}"}]}},"attributeType":"launchPermission"}`).resp(`{"requestId":"3b4c5d6e-7f8a-4b9c-0d1e-2f3a4b5c6d7e","_return":true}`),
 	step("ami-shared", true, hms(13, 37, 50), byAdmin, "ec2.amazonaws.com", "ModifyImageAttribute",
 		`{"imageId":"ami-0e9d8c7b6a5f4e3d2","launchPermission":{"remove":{"items":[{"group":"all"}]}},"attributeType":"launchPermission"}`).resp(`{"requestId":"4c5d6e7f-8a9b-4c0d-1e2f-3a4b5c6d7e8f","_return":true}`),
-	step("rds-snapshot-shared", false, hms(13, 38, 5), byMallory, "rds.amazonaws.com", "ModifyDBSnapshotAttribute",
+	step("rds-snapshot-shared", false, hms(13, 38, 5), byTrudy, "rds.amazonaws.com", "ModifyDBSnapshotAttribute",
 		`{"dBSnapshotIdentifier":"prod-orders-2019-09-29","attributeName":"restore","valuesToAdd":["all"]}`),
 	step("rds-snapshot-shared", true, hms(13, 38, 15), byAdmin, "rds.amazonaws.com", "ModifyDBSnapshotAttribute",
 		`{"dBSnapshotIdentifier":"staging-orders-2019-09-01","attributeName":"restore","valuesToRemove":["{other}"]}`),
-	step("ec2-user-data-modified", false, hms(13, 38, 30), byMallory, "ec2.amazonaws.com", "ModifyInstanceAttribute",
+	step("ec2-user-data-modified", false, hms(13, 38, 30), byTrudy, "ec2.amazonaws.com", "ModifyInstanceAttribute",
 		`{"instanceId":"i-0d4f6a8b0c2e4f6a8","userData":"<sensitiveDataRemoved>"}`).resp(`{"requestId":"5d6e7f8a-9b0c-4d1e-2f3a-4b5c6d7e8f9a","_return":true}`),
 	step("ec2-user-data-modified", true, hms(13, 38, 40), byAdmin, "ec2.amazonaws.com", "ModifyInstanceAttribute",
 		`{"instanceId":"i-0e5a7b9c1d3f5a7b9","instanceType":{"value":"m5.large"}}`).resp(`{"requestId":"6e7f8a9b-0c1d-4e2f-3a4b-5c6d7e8f9a0b","_return":true}`),
@@ -585,93 +598,93 @@ var detectSteps = [...]detectStep{
 
 	// 13:45-13:50: logging and security tooling.
 	step("cloudtrail-stop-logging", true, hms(13, 45, 30), byAdmin, "cloudtrail.amazonaws.com", "StartLogging",
-		`{"name":"arn:aws:cloudtrail:us-east-1:{acct}:trail/management-trail"}`),
-	step("cloudtrail-delete-trail", false, hms(13, 45, 40), byMallory, "cloudtrail.amazonaws.com", "DeleteTrail",
+		`{"name":"arn:aws:cloudtrail:us-east-1:{acct}:trail/data-trail"}`),
+	step("cloudtrail-delete-trail", false, hms(13, 45, 40), byTrudy, "cloudtrail.amazonaws.com", "DeleteTrail",
 		`{"name":"arn:aws:cloudtrail:us-east-1:{acct}:trail/security-trail"}`),
-	step("cloudtrail-delete-trail", true, hms(13, 45, 50), byMallory, "cloudtrail.amazonaws.com", "DeleteTrail",
+	step("cloudtrail-delete-trail", true, hms(13, 45, 50), byTrudy, "cloudtrail.amazonaws.com", "DeleteTrail",
 		`{"name":"arn:aws:cloudtrail:us-east-1:{acct}:trail/org-trail"}`).failing("AccessDeniedException"),
-	step("cloudtrail-event-selectors-reduced", false, hms(13, 46, 0), byMallory, "cloudtrail.amazonaws.com", "PutEventSelectors",
+	step("cloudtrail-event-selectors-reduced", false, hms(13, 46, 0), byTrudy, "cloudtrail.amazonaws.com", "PutEventSelectors",
 		`{"trailName":"management-trail","eventSelectors":[{"readWriteType":"ReadOnly","includeManagementEvents":false,"dataResources":[],"excludeManagementEventSources":[]}]}`),
 	step("cloudtrail-event-selectors-reduced", true, hms(13, 46, 10), byAdmin, "cloudtrail.amazonaws.com", "PutEventSelectors",
 		`{"trailName":"data-trail","eventSelectors":[{"readWriteType":"All","includeManagementEvents":true,"dataResources":[{"type":"AWS::S3::Object","values":["arn:aws:s3:::acme-finance/"]}],"excludeManagementEventSources":[]}]}`),
-	step("cloudtrail-trail-weakened", false, hms(13, 46, 20), byMallory, "cloudtrail.amazonaws.com", "UpdateTrail",
+	step("cloudtrail-trail-weakened", false, hms(13, 46, 20), byTrudy, "cloudtrail.amazonaws.com", "UpdateTrail",
 		`{"name":"management-trail","isMultiRegionTrail":false,"enableLogFileValidation":false}`),
 	step("cloudtrail-trail-weakened", true, hms(13, 46, 30), byAdmin, "cloudtrail.amazonaws.com", "UpdateTrail",
 		`{"name":"data-trail","isMultiRegionTrail":true,"enableLogFileValidation":true,"kmsKeyId":"arn:aws:kms:us-east-1:{acct}:key/0c4d8e2a-6b1f-4a3c-9e5d-7f2b4a6c8e0d"}`),
-	step("cloudtrail-bucket-changed", false, hms(13, 46, 40), byMallory, "s3.amazonaws.com", "PutBucketLifecycle",
+	step("cloudtrail-bucket-changed", false, hms(13, 46, 40), byTrudy, "s3.amazonaws.com", "PutBucketLifecycle",
 		`{"bucketName":"`+ScenarioTrailBucket+`","Host":"`+ScenarioTrailBucket+`.s3.amazonaws.com","lifecycle":"","LifecycleConfiguration":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/","Rule":{"ID":"expire","Status":"Enabled","Filter":{"Prefix":""},"Expiration":{"Days":1}}}}`),
 	step("cloudtrail-bucket-changed", true, hms(13, 46, 50), byAdmin, "s3.amazonaws.com", "PutBucketLifecycle",
 		`{"bucketName":"acme-build-artifacts","Host":"acme-build-artifacts.s3.amazonaws.com","lifecycle":"","LifecycleConfiguration":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/","Rule":{"ID":"expire","Status":"Enabled","Filter":{"Prefix":"tmp/"},"Expiration":{"Days":7}}}}`),
-	step("vpc-flow-logs-deleted", false, hms(13, 47, 0), byMallory, "ec2.amazonaws.com", "DeleteFlowLogs",
+	step("vpc-flow-logs-deleted", false, hms(13, 47, 0), byTrudy, "ec2.amazonaws.com", "DeleteFlowLogs",
 		`{"DeleteFlowLogsRequest":{"FlowLogId":{"content":"fl-0b2d4f6a8c0e2a4c6","tag":1}}}`),
 	step("vpc-flow-logs-deleted", true, hms(13, 47, 5), byAdmin, "ec2.amazonaws.com", "CreateFlowLogs",
 		`{"CreateFlowLogsRequest":{"ResourceId":{"content":"vpc-0a2c4e6a8c0e2a4c6","tag":1},"ResourceType":"VPC","TrafficType":"ALL","LogDestinationType":"s3","LogDestination":"arn:aws:s3:::acme-flow-logs"}}`),
-	step("dns-query-logging-deleted", false, hms(13, 47, 10), byMallory, "route53resolver.amazonaws.com", "DeleteResolverQueryLogConfig",
+	step("dns-query-logging-deleted", false, hms(13, 47, 10), byTrudy, "route53resolver.amazonaws.com", "DeleteResolverQueryLogConfig",
 		`{"resolverQueryLogConfigId":"rqlc-4d6f8a0c2e4a6c8e"}`),
 	step("dns-query-logging-deleted", true, hms(13, 47, 15), byAdmin, "route53resolver.amazonaws.com", "ListResolverQueryLogConfigs", `{"maxResults":10}`).readOnly(),
-	step("guardduty-disabled", false, hms(13, 47, 20), byMallory, "guardduty.amazonaws.com", "UpdateDetector",
+	step("guardduty-disabled", false, hms(13, 47, 20), byTrudy, "guardduty.amazonaws.com", "UpdateDetector",
 		`{"detectorId":"52b7f1a0c3d94e8f6a2b1c0d9e8f7a6b","enable":false}`),
-	step("guardduty-disabled", false, hms(13, 47, 25), byMallory, "guardduty.amazonaws.com", "DeleteDetector",
+	step("guardduty-disabled", false, hms(13, 47, 25), byTrudy, "guardduty.amazonaws.com", "DeleteDetector",
 		`{"detectorId":"52b7f1a0c3d94e8f6a2b1c0d9e8f7a6b"}`),
 	step("guardduty-disabled", true, hms(13, 47, 30), byAdmin, "guardduty.amazonaws.com", "UpdateDetector",
 		`{"detectorId":"52b7f1a0c3d94e8f6a2b1c0d9e8f7a6b","enable":true,"findingPublishingFrequency":"FIFTEEN_MINUTES"}`),
-	step("securityhub-disabled", false, hms(13, 47, 35), byMallory, "securityhub.amazonaws.com", "BatchDisableStandards",
+	step("securityhub-disabled", false, hms(13, 47, 35), byTrudy, "securityhub.amazonaws.com", "BatchDisableStandards",
 		`{"StandardsSubscriptionArns":["arn:aws:securityhub:us-east-1:{acct}:subscription/aws-foundational-security-best-practices/v/1.0.0"]}`),
 	step("securityhub-disabled", true, hms(13, 47, 40), byAdmin, "securityhub.amazonaws.com", "BatchEnableStandards",
 		`{"StandardsSubscriptionRequests":[{"StandardsArn":"arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/1.4.0"}]}`),
-	step("config-recording-stopped", false, hms(13, 47, 45), byMallory, "config.amazonaws.com", "StopConfigurationRecorder",
+	step("config-recording-stopped", false, hms(13, 47, 45), byTrudy, "config.amazonaws.com", "StopConfigurationRecorder",
 		`{"configurationRecorderName":"default"}`),
 	step("config-recording-stopped", true, hms(13, 47, 50), byAdmin, "config.amazonaws.com", "StartConfigurationRecorder",
 		`{"configurationRecorderName":"default"}`),
-	step("access-analyzer-deleted", false, hms(13, 47, 55), byMallory, "access-analyzer.amazonaws.com", "DeleteAnalyzer",
+	step("access-analyzer-deleted", false, hms(13, 47, 55), byTrudy, "access-analyzer.amazonaws.com", "DeleteAnalyzer",
 		`{"analyzerName":"org-analyzer"}`),
 	step("access-analyzer-deleted", true, hms(13, 48, 0), byAdmin, "access-analyzer.amazonaws.com", "DeleteArchiveRule",
 		`{"analyzerName":"org-analyzer","ruleName":"ignore-partner-buckets"}`),
-	step("monitoring-rule-disabled", false, hms(13, 48, 5), byMallory, "events.amazonaws.com", "DisableRule",
+	step("monitoring-rule-disabled", false, hms(13, 48, 5), byTrudy, "events.amazonaws.com", "DisableRule",
 		`{"name":"guardduty-findings-to-slack"}`),
 	step("monitoring-rule-disabled", true, hms(13, 48, 10), byAdmin, "events.amazonaws.com", "EnableRule",
 		`{"name":"nightly-backup"}`),
-	step("ebs-default-encryption-disabled", false, hms(13, 48, 15), byMallory, "ec2.amazonaws.com", "DisableEbsEncryptionByDefault",
+	step("ebs-default-encryption-disabled", false, hms(13, 48, 15), byTrudy, "ec2.amazonaws.com", "DisableEbsEncryptionByDefault",
 		`{"DisableEbsEncryptionByDefaultRequest":""}`).resp(`{"DisableEbsEncryptionByDefaultResponse":{"xmlns":"http://ec2.amazonaws.com/doc/2016-11-15/","requestId":"7f8a9b0c-1d2e-4f3a-4b5c-6d7e8f9a0b1c","ebsEncryptionByDefault":false}}`),
 	step("ebs-default-encryption-disabled", true, hms(13, 48, 20), byAdmin, "ec2.amazonaws.com", "EnableEbsEncryptionByDefault",
 		`{"EnableEbsEncryptionByDefaultRequest":""}`).resp(`{"EnableEbsEncryptionByDefaultResponse":{"xmlns":"http://ec2.amazonaws.com/doc/2016-11-15/","requestId":"8a9b0c1d-2e3f-4a4b-5c6d-7e8f9a0b1c2d","ebsEncryptionByDefault":true}}`),
-	step("kms-key-deletion-scheduled", false, hms(13, 48, 25), byMallory, "kms.amazonaws.com", "ScheduleKeyDeletion",
+	step("kms-key-deletion-scheduled", false, hms(13, 48, 25), byTrudy, "kms.amazonaws.com", "ScheduleKeyDeletion",
 		`{"keyId":"arn:aws:kms:us-east-1:{acct}:key/9b0c1d2e-3f4a-4b5c-6d7e-8f9a0b1c2d3e","pendingWindowInDays":7}`),
 	step("kms-key-deletion-scheduled", true, hms(13, 48, 30), byAdmin, "kms.amazonaws.com", "CancelKeyDeletion",
 		`{"keyId":"arn:aws:kms:us-east-1:{acct}:key/9b0c1d2e-3f4a-4b5c-6d7e-8f9a0b1c2d3e"}`),
-	step("kms-key-disabled", false, hms(13, 48, 35), byMallory, "kms.amazonaws.com", "DisableKey",
+	step("kms-key-disabled", false, hms(13, 48, 35), byTrudy, "kms.amazonaws.com", "DisableKey",
 		`{"keyId":"arn:aws:kms:us-east-1:{acct}:key/0c1d2e3f-4a5b-4c6d-7e8f-9a0b1c2d3e4f"}`),
 	step("kms-key-disabled", true, hms(13, 48, 40), byAdmin, "kms.amazonaws.com", "EnableKey",
 		`{"keyId":"arn:aws:kms:us-east-1:{acct}:key/0c1d2e3f-4a5b-4c6d-7e8f-9a0b1c2d3e4f"}`),
-	step("organizations-left", false, hms(13, 48, 45), byMallory, "organizations.amazonaws.com", "LeaveOrganization", "").failing("AccessDeniedException"),
+	step("organizations-left", false, hms(13, 48, 45), byTrudy, "organizations.amazonaws.com", "LeaveOrganization", "").failing("AccessDeniedException"),
 	step("organizations-left", true, hms(13, 48, 50), byAdmin, "organizations.amazonaws.com", "DescribeOrganization", "").readOnly(),
-	step("s3-bucket-deleted", false, hms(13, 48, 55), byMallory, "s3.amazonaws.com", "DeleteBucket",
+	step("s3-bucket-deleted", false, hms(13, 48, 55), byTrudy, "s3.amazonaws.com", "DeleteBucket",
 		`{"bucketName":"acme-db-backups","Host":"acme-db-backups.s3.amazonaws.com"}`),
-	step("s3-bucket-deleted", true, hms(13, 49, 0), byMallory, "s3.amazonaws.com", "DeleteBucket",
+	step("s3-bucket-deleted", true, hms(13, 49, 0), byTrudy, "s3.amazonaws.com", "DeleteBucket",
 		`{"bucketName":"acme-audit-archive","Host":"acme-audit-archive.s3.amazonaws.com"}`).failing("AccessDenied"),
 
 	// 15:00-15:05: Lambda, SSM and EC2 access.
-	step("lambda-permission-public", false, hms(15, 0, 5), byMallory, "lambda.amazonaws.com", "AddPermission20150331v2",
+	step("lambda-permission-public", false, hms(15, 0, 5), byTrudy, "lambda.amazonaws.com", "AddPermission20150331v2",
 		`{"functionName":"billing-export","statementId":"public-invoke","action":"lambda:InvokeFunction","principal":"*"}`),
 	step("lambda-permission-public", true, hms(15, 0, 12), byAdmin, "lambda.amazonaws.com", "AddPermission20150331v2",
 		`{"functionName":"thumbnailer","statementId":"s3-invoke","action":"lambda:InvokeFunction","principal":"s3.amazonaws.com","sourceArn":"arn:aws:s3:::acme-uploads","sourceAccount":"{acct}"}`),
-	step("lambda-permission-public", false, hms(15, 0, 20), byMallory, "lambda.amazonaws.com", "AddLayerVersionPermission20181031",
+	step("lambda-permission-public", false, hms(15, 0, 20), byTrudy, "lambda.amazonaws.com", "AddLayerVersionPermission20181031",
 		`{"layerName":"shared-deps","versionNumber":3,"statementId":"everyone","action":"lambda:GetLayerVersion","principal":"*"}`),
 	step("lambda-permission-public", true, hms(15, 0, 28), byAdmin, "lambda.amazonaws.com", "AddLayerVersionPermission20181031",
 		`{"layerName":"shared-deps","versionNumber":3,"statementId":"partner","action":"lambda:GetLayerVersion","principal":"{other}"}`),
-	step("lambda-code-updated", false, hms(15, 0, 40), byMallory, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2",
+	step("lambda-code-updated", false, hms(15, 0, 40), byTrudy, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2",
 		`{"functionName":"arn:aws:lambda:us-east-1:{acct}:function:billing-export","publish":true,"dryRun":false}`),
 	step("lambda-code-updated", true, hms(15, 0, 50), byDeployer, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2",
 		`{"functionName":"arn:aws:lambda:us-east-1:{acct}:function:thumbnailer","publish":true,"dryRun":false}`),
-	step("lambda-layer-attached", false, hms(15, 1, 0), byMallory, "lambda.amazonaws.com", "UpdateFunctionConfiguration20150331v2",
+	step("lambda-layer-attached", false, hms(15, 1, 0), byTrudy, "lambda.amazonaws.com", "UpdateFunctionConfiguration20150331v2",
 		`{"functionName":"arn:aws:lambda:us-east-1:{acct}:function:billing-export","layers":["arn:aws:lambda:us-east-1:{other}:layer:telemetry-extension:1"]}`),
 	step("lambda-layer-attached", true, hms(15, 1, 10), byAdmin, "lambda.amazonaws.com", "UpdateFunctionConfiguration20150331v2",
 		`{"functionName":"arn:aws:lambda:us-east-1:{acct}:function:thumbnailer","memorySize":1024,"timeout":60}`),
-	step("ssm-send-command", false, hms(15, 1, 20), byMallory, "ssm.amazonaws.com", "SendCommand",
+	step("ssm-send-command", false, hms(15, 1, 20), byTrudy, "ssm.amazonaws.com", "SendCommand",
 		`{"instanceIds":["i-0d4f6a8b0c2e4f6a8"],"documentName":"AWS-RunShellScript","parameters":"HIDDEN_DUE_TO_SECURITY_REASONS","interactive":false}`),
 	step("ssm-send-command", true, hms(15, 1, 30), byAdmin, "ssm.amazonaws.com", "SendCommand",
 		`{"instanceIds":["i-0e5a7b9c1d3f5a7b9"],"documentName":"AWS-RunPatchBaseline","parameters":"HIDDEN_DUE_TO_SECURITY_REASONS","interactive":false}`),
-	step("ssm-start-session", false, hms(15, 1, 40), byMallory, "ssm.amazonaws.com", "StartSession",
+	step("ssm-start-session", false, hms(15, 1, 40), byTrudy, "ssm.amazonaws.com", "StartSession",
 		`{"target":"i-0d4f6a8b0c2e4f6a8"}`),
 	step("ssm-start-session", true, hms(15, 1, 50), byAdmin, "ssm.amazonaws.com", "TerminateSession",
 		`{"sessionId":"ops-0a1b2c3d4e5f6a7b8"}`),
@@ -679,11 +692,11 @@ var detectSteps = [...]detectStep{
 		`{"instanceId":"i-0f6b8c0d2e4f6a8b0"}`).readOnly().failing("Client.UnauthorizedOperation"),
 	step("ec2-password-data-requested", true, hms(15, 2, 30), byAdmin, "ec2.amazonaws.com", "GetConsoleOutput",
 		`{"instanceId":"i-0e5a7b9c1d3f5a7b9"}`).readOnly(),
-	step("ec2-ssh-key-pushed", false, hms(15, 2, 40), byMallory, "ec2-instance-connect.amazonaws.com", "SendSSHPublicKey",
+	step("ec2-ssh-key-pushed", false, hms(15, 2, 40), byTrudy, "ec2-instance-connect.amazonaws.com", "SendSSHPublicKey",
 		`{"instanceId":"i-0d4f6a8b0c2e4f6a8","instanceOSUser":"ec2-user","sSHPublicKey":"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx2kP0attacker"}`),
 	step("ec2-ssh-key-pushed", true, hms(15, 2, 50), byAdmin, "ec2.amazonaws.com", "DescribeKeyPairs",
 		`{"keySet":{}}`).readOnly(),
-	step("ec2-serial-console-enabled", false, hms(15, 3, 0), byMallory, "ec2.amazonaws.com", "EnableSerialConsoleAccess",
+	step("ec2-serial-console-enabled", false, hms(15, 3, 0), byTrudy, "ec2.amazonaws.com", "EnableSerialConsoleAccess",
 		`{"EnableSerialConsoleAccessRequest":""}`),
 	step("ec2-serial-console-enabled", true, hms(15, 3, 10), byAdmin, "ec2.amazonaws.com", "DisableSerialConsoleAccess",
 		`{"DisableSerialConsoleAccessRequest":""}`),
@@ -695,7 +708,7 @@ var detectSteps = [...]detectStep{
 	// 15:05-15:10: instance credentials, an unusual region, RDS, Bedrock.
 	detectStep{rule: "instance-credentials-outside-aws", event: "GetCallerIdentity", at: hms(15, 5, 10), write: func(c *evctx, s *scenarioCtx) {
 		c.asRole(s.a, "web-server", "AROA5WEBSERVERROLE7Q", "i-0d4f6a8b0c2e4f6a8", "ASIA5STOLENINSTANC7Q", "1.0")
-		c.call("sts.amazonaws.com", "GetCallerIdentity", true, ScenarioAttackerIP, attackerAgent)
+		c.call("sts.amazonaws.com", "GetCallerIdentity", true, ScenarioIntruderIP, attackerAgent)
 		c.tls("sts.amazonaws.com")
 	}},
 	detectStep{rule: "instance-credentials-outside-aws", miss: true, event: "DescribeTags", at: hms(15, 5, 20), write: func(c *evctx, s *scenarioCtx) {
@@ -708,7 +721,7 @@ var detectSteps = [...]detectStep{
 		`{"regionSet":{},"allRegions":true}`).readOnly().in(ScenarioUnusualRegion),
 	step("unusual-region", true, hms(15, 5, 35), byIntruder, "ec2.amazonaws.com", "DescribeRegions",
 		`{"regionSet":{},"allRegions":true}`).readOnly(),
-	step("rds-master-password-changed", false, hms(15, 6, 0), byMallory, "rds.amazonaws.com", "ModifyDBInstance",
+	step("rds-master-password-changed", false, hms(15, 6, 0), byTrudy, "rds.amazonaws.com", "ModifyDBInstance",
 		`{"dBInstanceIdentifier":"prod-orders","masterUserPassword":"****","applyImmediately":true}`),
 	step("rds-master-password-changed", true, hms(15, 6, 10), byAdmin, "rds.amazonaws.com", "ModifyDBInstance",
 		`{"dBInstanceIdentifier":"staging-orders","allocatedStorage":200,"applyImmediately":false}`),

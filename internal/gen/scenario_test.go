@@ -239,6 +239,9 @@ func checkDetections(t *testing.T, set *genSet, seed uint64, day string) {
 	if len(plants) != PlantedEvents {
 		t.Fatalf("Plants: %d records, want %d", len(plants), PlantedEvents)
 	}
+	if set.stats.Scenario != int64(PlantedEvents) {
+		t.Fatalf("Stats.Scenario %d, want %d", set.stats.Scenario, PlantedEvents)
+	}
 	cases := map[string]bool{}
 	for _, p := range plants {
 		when := base.Add(time.Duration(p.Time) * time.Second).Format(time.RFC3339)

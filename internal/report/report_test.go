@@ -224,17 +224,36 @@ var reportTests = map[string]struct {
 		}
 	}},
 	"cloudtrail-tampering": {nil, func(t *testing.T, rows []map[string]string) {
-		if len(rows) != 1 || rows[0]["eventname"] != "StopLogging" || !strings.HasSuffix(rows[0]["trail"], "/"+gen.ScenarioTrail) {
+		// The planted StopLogging, then the trail changes of gen's
+		// detection scenarios (cases and near misses: the report lists
+		// every change, failed ones included).
+		if len(rows) != 7 || rows[0]["eventname"] != "StopLogging" || !strings.HasSuffix(rows[0]["trail"], "/"+gen.ScenarioTrail) {
 			t.Errorf("rows = %v", rows)
+		}
+		if got := strings.Join(column(rows, "eventname"), ","); got != "StopLogging,DeleteTrail,DeleteTrail,PutEventSelectors,PutEventSelectors,UpdateTrail,UpdateTrail" {
+			t.Errorf("events = %s", got)
 		}
 	}},
 	"logging-weakened": {nil, func(t *testing.T, rows []map[string]string) {
-		if len(rows) != 1 || rows[0]["eventname"] != "StopLogging" || !strings.HasSuffix(rows[0]["target"], "/"+gen.ScenarioTrail) || rows[0]["severity"] != "high" {
-			t.Errorf("rows = %v, want the planted StopLogging", rows)
+		// The planted StopLogging, then the cases of gen's detection
+		// scenarios that weaken logging (not their near misses: a denied
+		// DeleteTrail, selectors and an update that log as much).
+		if len(rows) != 4 || rows[0]["eventname"] != "StopLogging" || !strings.HasSuffix(rows[0]["target"], "/"+gen.ScenarioTrail) || rows[0]["severity"] != "high" {
+			t.Errorf("rows = %v, want the planted StopLogging first", rows)
+		}
+		if got := strings.Join(column(rows, "eventname"), ","); got != "StopLogging,DeleteTrail,PutEventSelectors,UpdateTrail" {
+			t.Errorf("events = %s", got)
+		}
+		for _, r := range rows[1:] {
+			if !strings.HasSuffix(r["principal"], ":user/"+gen.ScenarioTrudy) {
+				t.Errorf("row %v", r)
+			}
 		}
 	}},
 	"security-tooling-disabled": {nil, func(t *testing.T, rows []map[string]string) {
-		if got := strings.Join(column(rows, "eventname"), ","); got != "DeleteDetector,StopConfigurationRecorder" {
+		// The fixture's, then gen's detection scenarios' (not their near
+		// misses).
+		if got := strings.Join(column(rows, "eventname"), ","); got != "DeleteDetector,StopConfigurationRecorder,DeleteFlowLogs,UpdateDetector,DeleteDetector,BatchDisableStandards,StopConfigurationRecorder,DeleteAnalyzer" {
 			t.Errorf("events = %s", got)
 		}
 	}},
@@ -252,34 +271,48 @@ var reportTests = map[string]struct {
 		}
 	}},
 	"mfa-removed": {nil, func(t *testing.T, rows []map[string]string) {
-		if len(rows) != 1 || rows[0]["for_user"] != "erin" {
+		// gen's detection scenario (trudy deactivates alice's device),
+		// then the fixture's.
+		if len(rows) != 2 || rows[0]["for_user"] != gen.ScenarioAlice || !strings.HasSuffix(rows[0]["who"], ":user/"+gen.ScenarioTrudy) || rows[1]["for_user"] != "erin" {
 			t.Errorf("rows = %v", rows)
 		}
 	}},
 	"identity-provider-changes": {nil, func(t *testing.T, rows []map[string]string) {
-		if len(rows) != 1 || rows[0]["provider"] != "evil-idp" {
+		// gen's detection scenario, then the fixture's.
+		if len(rows) != 2 || rows[0]["provider"] != "okta-backup" || rows[1]["provider"] != "evil-idp" {
 			t.Errorf("rows = %v", rows)
 		}
 	}},
 	"kms-key-deletion": {nil, func(t *testing.T, rows []map[string]string) {
-		if len(rows) != 1 || rows[0]["pending_days"] != "7" {
+		// The fixture's, then gen's detection scenarios' ScheduleKeyDeletion
+		// and DisableKey (not their near misses).
+		if len(rows) != 3 || rows[0]["pending_days"] != "7" || rows[1]["eventname"] != "ScheduleKeyDeletion" || rows[2]["eventname"] != "DisableKey" {
 			t.Errorf("rows = %v", rows)
 		}
 	}},
 	"s3-bucket-made-public": {nil, func(t *testing.T, rows []map[string]string) {
 		got := strings.Join(column(rows, "bucket"), ",")
 		// fixture-private's policy has Principal * in a Deny: not public.
-		if got != "fixture-public,fixture-acl,fixture-pab" {
+		// Then gen's detection scenarios: an ACL, a policy and a deleted
+		// Block Public Access on one bucket, Block Public Access turned off
+		// on another (not the near misses: a log delivery grant, a policy
+		// for one account, Block Public Access all on).
+		if got != "fixture-public,fixture-acl,fixture-pab,acme-marketing-assets,acme-marketing-assets,acme-marketing-assets,acme-customer-exports" {
 			t.Errorf("buckets = %s", got)
 		}
 	}},
 	"snapshot-ami-shared": {nil, func(t *testing.T, rows []map[string]string) {
-		if len(rows) != 1 || !strings.Contains(rows[0]["shared_with"], "999988887777") {
+		// The fixture's, then gen's detection scenarios' snapshot, AMI and
+		// RDS snapshot (not the near misses, which remove permissions).
+		if len(rows) != 4 || !strings.Contains(rows[0]["shared_with"], "999988887777") ||
+			strings.Join(column(rows, "eventname"), ",") != "ModifySnapshotAttribute,ModifySnapshotAttribute,ModifyImageAttribute,ModifyDBSnapshotAttribute" {
 			t.Errorf("rows = %v", rows)
 		}
 	}},
 	"instance-user-data-changes": {nil, func(t *testing.T, rows []map[string]string) {
-		if len(rows) != 1 || rows[0]["instance_id"] != "i-0fixture000000001" {
+		// The fixture's, then gen's detection scenario (not its near miss,
+		// which changes the instance type).
+		if len(rows) != 2 || rows[0]["instance_id"] != "i-0fixture000000001" || rows[1]["instance_id"] != "i-0d4f6a8b0c2e4f6a8" {
 			t.Errorf("rows = %v", rows)
 		}
 	}},
