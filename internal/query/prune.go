@@ -361,8 +361,55 @@ func (c *fileCheck) eval(n *pred, v partView) truth {
 			return anyT
 		}
 		return isFalse | isNull
+	case predTime:
+		return timeTruth(c.f.sum, n.cond.op, n.cond.values[0])
 	}
 	return anyT
+}
+
+// timeTruth returns the truth values that eventtime op lit (a VARCHAR
+// comparison, in byte order) may have on the rows of a file with summary
+// s: its timed rows' eventtime lies in [MinTime, MaxTime] when the
+// summary is Ranged, and its other rows' eventtime is NULL. Without a
+// ranged summary, any.
+func timeTruth(s *needle.Summary, op, lit string) truth {
+	if s == nil || !s.Ranged {
+		return anyT
+	}
+	var t truth
+	if s.Timed < s.Rows {
+		t |= isNull
+	}
+	if s.Timed == 0 {
+		return t
+	}
+	lo, hi := s.MinTime, s.MaxTime
+	// Whether some x in [lo, hi] makes the comparison true, and whether
+	// some makes it false.
+	var canTrue, canFalse bool
+	switch op {
+	case "=":
+		canTrue, canFalse = lo <= lit && lit <= hi, lo != lit || hi != lit
+	case "<>":
+		canTrue, canFalse = lo != lit || hi != lit, lo <= lit && lit <= hi
+	case "<":
+		canTrue, canFalse = lo < lit, hi >= lit
+	case "<=":
+		canTrue, canFalse = lo <= lit, hi > lit
+	case ">":
+		canTrue, canFalse = hi > lit, lo <= lit
+	case ">=":
+		canTrue, canFalse = hi >= lit, lo < lit
+	default:
+		return anyT
+	}
+	if canTrue {
+		t |= isTrue
+	}
+	if canFalse {
+		t |= isFalse
+	}
+	return t
 }
 
 // views returns the partitions of f that pruning judges: its listed
@@ -411,7 +458,7 @@ func keepFile(n *pred, f dataFile) (keep bool, narrowed dataFile, whole bool) {
 // layout, account, year and month for a bucket's.
 func folderOnly(n *pred, f dataFile) bool {
 	switch n.kind {
-	case predAny, predToken:
+	case predAny, predToken, predTime:
 		return false
 	case predPart:
 		if !f.bucket {

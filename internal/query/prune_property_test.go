@@ -19,6 +19,10 @@ import (
 type whereGen struct {
 	r    *rand.Rand
 	qual string // the table's qualifier in column names ("" or "t.")
+	// times are the eventtime strings compared with: genTimes, and the
+	// least and greatest eventtime of each file of the lake, so that
+	// every file's boundaries are tested.
+	times []string
 }
 
 func (g *whereGen) pick(vs ...string) string { return vs[g.r.Intn(len(vs))] }
@@ -42,12 +46,15 @@ var (
 	genDates    = []string{"2019/02/24", "2019/09/28", "2019/09/29", "2019/09/30", "2019/10/01", "2019/10/02", "2019/09", "2019/1", "2020/01/01", "2019/09/29x"}
 	genIPs      = []string{"1.2.3.4", "203.0.113.99", "198.51.100.7", "10.0.0.1"}
 	genLikes    = []string{"%" + sgOpen + "%", "%" + bucketPub + "%", "%user/mallory%", "%sg-ffffffffffffffff0%", "%ANONYMOUS%", "%:23%"}
-	genNames    = []string{"GetObject", "CreateUser", "AssumeRole", "ConsoleLogin", "RunInstances"}
+	// genTimes are eventtime strings: days, and the very times of events
+	// (so that the boundaries are tested).
+	genTimes = []string{"2019", "2019-09-30", "2019-09-29T22:00:00Z", "2019-09-30T10:20:00Z", "2019-09-30T11:00:00Z", "2019-10-01", "2019-10-01T01:00:00Z", "2019-10-02", "2020"}
+	genNames = []string{"GetObject", "CreateUser", "AssumeRole", "ConsoleLogin", "RunInstances"}
 )
 
 func (g *whereGen) leaf() string {
 	q := g.qual
-	switch g.r.Intn(16) {
+	switch g.r.Intn(18) {
 	case 0:
 		return g.pick(q+"account", q+"account_partition") + " = " + g.str(genAccounts...)
 	case 1:
@@ -78,6 +85,11 @@ func (g *whereGen) leaf() string {
 		return "lower(" + q + "eventname) = " + g.str("getobject", "createuser")
 	case 14:
 		return q + "errorcode IS " + g.pick("", "NOT ") + "NULL"
+	case 15:
+		return g.pick(q+"eventtime"+g.pick(" = ", " <> ", " < ", " <= ", " > ", " >= ")+g.str(g.times...),
+			g.str(g.times...)+g.pick(" < ", " >= ")+q+"eventtime")
+	case 16:
+		return q + "eventtime" + g.pick(" BETWEEN ", " NOT BETWEEN ") + g.str(g.times...) + " AND " + g.str(g.times...)
 	default:
 		return q + "useridentity.accesskeyid = " + g.str("AKIAMALLORY000000004", "AKIAIOSFODNN7EXAMPLE", "AKIANOSUCHKEY0000000")
 	}
@@ -126,7 +138,12 @@ func TestPruneProperty(t *testing.T) {
 		t.Run(layout, func(t *testing.T) {
 			pruned, full, total := prunedAndFull(t, layout)
 			pruned.topBatch = 1
-			g := &whereGen{r: rand.New(rand.NewSource(int64(11 + li)))}
+			g := &whereGen{r: rand.New(rand.NewSource(int64(11 + li))), times: genTimes}
+			for _, f := range pruned.snapshot().files {
+				if f.sum != nil && f.sum.Timed > 0 {
+					g.times = append(g.times, f.sum.MinTime, f.sum.MaxTime)
+				}
+			}
 			fewer, ors, orFewer := 0, 0, 0
 			start := time.Now()
 			for range n {

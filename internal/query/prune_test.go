@@ -31,7 +31,7 @@ func TestPruneAnalysis(t *testing.T) {
 		want string // per reference: view, then its pred; "-" for a table pruning leaves alone
 	}{
 		{"SELECT * FROM cloudtrail WHERE requestparameters LIKE '%sg-1%' AND eventtime > '2019'",
-			"cloudtrail: and(requestparameters like [%sg-1%], *)"},
+			"cloudtrail: and(requestparameters like [%sg-1%], eventtime > [2019])"},
 		{"SELECT * FROM cloudtrail c WHERE c.useridentity.accesskeyid = 'AKIA1' AND '1.2.3.4' = sourceipaddress",
 			"cloudtrail(c): and(useridentity.accesskeyid = [AKIA1], sourceipaddress = [1.2.3.4])"},
 		{"SELECT * FROM cloudtrail_logs AS l WHERE l.eventid IN ('a', 'b') AND year = '2019'",
@@ -43,7 +43,8 @@ func TestPruneAnalysis(t *testing.T) {
 		{"SELECT * FROM cloudtrail WHERE NOT (account = 'a' OR lower(eventid) = 'x')", "cloudtrail: not(or(account = [a], *))"},
 		{"SELECT * FROM cloudtrail WHERE CASE WHEN errorcode = 'x' AND eventid = 'a' THEN true ELSE true END", "cloudtrail: *"},
 		{"SELECT * FROM cloudtrail WHERE (eventid = 'a') IS NOT NULL AND (sourceipaddress = 'b')", "cloudtrail: and(*, sourceipaddress = [b])"},
-		{"SELECT * FROM cloudtrail WHERE eventtime BETWEEN 'a' AND 'b' AND eventid = 'x'", "cloudtrail: and(*, eventid = [x])"},
+		{"SELECT * FROM cloudtrail WHERE eventtime BETWEEN 'a' AND 'b' AND eventid = 'x'", "cloudtrail: and(and(eventtime >= [a], eventtime <= [b]), eventid = [x])"},
+		{"SELECT * FROM cloudtrail WHERE '2019-10' <= eventtime OR eventtime = 'x' OR from_iso8601_timestamp(eventtime) > from_iso8601_timestamp('2019')", "cloudtrail: or(or(eventtime >= [2019-10], eventtime = [x]), *)"},
 		{"SELECT * FROM cloudtrail WHERE lower(eventid) = 'x' AND eventid LIKE 'x' ESCAPE '!'", "cloudtrail: and(*, *)"},
 		{"SELECT * FROM cloudtrail WHERE eventid NOT IN ('a') AND requestparameters NOT LIKE '%sg-1%'", "cloudtrail: and(not(eventid in [a]), not(requestparameters like [%sg-1%]))"},
 		{"SELECT * FROM cloudtrail WHERE timestamp BETWEEN '2019/09/01' AND '2019/09/30' AND date_partition >= '2019/09/02' AND account_partition = 'a' AND region_partition IN ('r')",
@@ -107,6 +108,12 @@ func TestPruneSameAnswers(t *testing.T) {
 				{"SELECT count(*) FROM cloudtrail WHERE requestparameters LIKE '%sg-ffffffffffffffff0%'", true},
 				{"SELECT useridentity.arn, count(*) FROM cloudtrail_111122223333 WHERE useridentity.arn LIKE '%user/mallory%' GROUP BY 1 ORDER BY 1", true},
 				{"SELECT count(*) FROM cloudtrail WHERE account = '444455556666' AND day IN ('29', '30')", true},
+				// eventtime compared with a string: the files' time ranges.
+				{"SELECT eventid FROM cloudtrail WHERE eventtime >= '2019-10-01' ORDER BY 1", true},
+				{"SELECT eventid FROM cloudtrail WHERE eventtime < '2019-09-30T10:20:00Z' ORDER BY 1", true},
+				{"SELECT count(*) FROM cloudtrail WHERE eventtime = '2019-10-01T01:00:00Z' OR eventtime BETWEEN '2019-09-30T10:20:00Z' AND '2019-09-30T11:00:00Z'", false},
+				{"SELECT count(*) FROM cloudtrail WHERE NOT (eventtime BETWEEN '2019-09-01' AND '2019-09-30T23:59:59Z')", false},
+				{"SELECT count(*) FROM cloudtrail WHERE eventtime <> '2019-10-01T01:00:00Z' AND eventtime > '2019-09-30T11'", false},
 				{"SELECT count(*) FROM cloudtrail WHERE sourceipaddress = '1.2.3.4' OR eventname = 'GetObject'", false},
 				{"SELECT count(*) FROM cloudtrail WHERE requestparameters LIKE '%ANONYMOUS%'", false},
 				{"SELECT count(*) FROM cloudtrail WHERE CASE WHEN eventname = 'x' AND sourceipaddress = '1.2.3.4' AND 1 = 1 THEN false ELSE true END", false},

@@ -262,6 +262,7 @@ const (
 	predNot                   // the negation of its kid
 	predPart                  // a comparison of a partition column with literals
 	predToken                 // an indexed column's condition the token index answers
+	predTime                  // eventtime compared with a string, judged by the file's time range
 )
 
 // pred is a WHERE clause as pruning sees it: an AND/OR/NOT tree of the
@@ -272,7 +273,8 @@ type pred struct {
 	// predPart: column (account, region, year, month, day, timestamp,
 	// date_partition, account_partition, region_partition), op (=, <>, <,
 	// <=, >, >=, in) and values; predToken: the condition and its probes
-	// (one of which a file's index must have).
+	// (one of which a file's index must have); predTime: eventtime, op
+	// (=, <>, <, <=, >, >=) and the string it is compared with.
 	cond   condition
 	probes []needle.Probe
 }
@@ -343,12 +345,16 @@ func buildPred(e sqltree.Expr, ref *lakeRef) *pred {
 		col, ok := columnPath(x.X, ref)
 		lo, okl := stringLit(x.Low)
 		hi, okh := stringLit(x.High)
-		if !ok || !okl || !okh || !partitionColumn(col) {
+		if !ok || !okl || !okh || !partitionColumn(col) && col != "eventtime" {
 			return anyPred
 		}
+		kind := predPart
+		if col == "eventtime" {
+			kind = predTime
+		}
 		p := &pred{kind: predAnd, kids: []*pred{
-			{kind: predPart, cond: condition{column: col, op: ">=", values: []string{lo}}},
-			{kind: predPart, cond: condition{column: col, op: "<=", values: []string{hi}}},
+			{kind: kind, cond: condition{column: col, op: ">=", values: []string{lo}}},
+			{kind: kind, cond: condition{column: col, op: "<=", values: []string{hi}}},
 		}}
 		if x.Not {
 			return not(p)
@@ -407,6 +413,9 @@ func comparison(x sqltree.Expr, op string, y sqltree.Expr, ref *lakeRef) *pred {
 		return leaf(condition{column: col, op: "json=", values: []string{v}})
 	}
 	col, ok := columnPath(x, ref)
+	if ok && col == "eventtime" {
+		return &pred{kind: predTime, cond: condition{column: col, op: op, values: []string{v}}}
+	}
 	if !ok || op != "=" && !partitionColumn(col) {
 		return anyPred
 	}
@@ -552,7 +561,7 @@ func (n *pred) String() string {
 			parts[i] = k.String()
 		}
 		return [...]string{predAnd: "and", predOr: "or", predNot: "not"}[n.kind] + "(" + strings.Join(parts, ", ") + ")"
-	case predPart, predToken:
+	case predPart, predToken, predTime:
 		return n.cond.column + " " + n.cond.op + " [" + strings.Join(n.cond.values, " ") + "]"
 	}
 	return "*"

@@ -16,6 +16,7 @@ import (
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
 	"github.com/trailsql/trailsql/internal/lake"
+	"github.com/trailsql/trailsql/internal/needle"
 )
 
 // dataFile is one Parquet file of the lake.
@@ -31,6 +32,8 @@ type dataFile struct {
 	// parts are the partitions the file's rows belong to; nil when they
 	// are not known (a bucket's file whose summary does not list them).
 	parts []cloudtrail.Partition
+	// sum is the file's sidecar summary, nil when it has none.
+	sum *needle.Summary
 }
 
 // lakeState is what the views were built from.
@@ -70,7 +73,7 @@ func listLake(dir string) (*lakeState, error) {
 	}
 	seen := map[cloudtrail.Partition]bool{}
 	for _, f := range files {
-		df := dataFile{path: f.Path, size: f.Size, dir: f.Partition}
+		df := dataFile{path: f.Path, size: f.Size, dir: f.Partition, sum: f.Summary}
 		if f.Bucket != nil {
 			df.bucket = true
 			df.dir = cloudtrail.Partition{Account: f.Bucket.Account, Year: f.Bucket.Year, Month: f.Bucket.Month}
