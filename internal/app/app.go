@@ -41,9 +41,10 @@ type Config struct {
 	// Getenv reads the environment: $TRAILSQL_CACHE and the user cache
 	// folder's variables (default os.Getenv).
 	Getenv func(string) string
-	// Log receives one line each time an s3:// lake's copy is brought up
-	// to date ("pulled ...") or published ("published ..."); nil discards
-	// them.
+	// Log receives one line each time a read-only App brings an s3://
+	// lake's copy up to date ("pulled ...", or why it read the copy as it
+	// is); nil discards them. What a write published is in the results of
+	// Ingest, Sync and Compact.
 	Log io.Writer
 }
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"github.com/spf13/pflag"
@@ -51,7 +50,7 @@ type lakeOptions struct {
 	Write bool
 	// Query configures the engine.
 	Query query.Options
-	// Log receives the pull and publish lines of an s3:// lake.
+	// Log receives the pull lines of a read-only s3:// lake.
 	Log io.Writer
 }
 
@@ -78,15 +77,6 @@ func openApp(ctx context.Context, f *Factory, lakeFlag string, s3f *S3Flags, o l
 		Getenv: f.Getenv,
 		Log:    o.Log,
 	})
-	return a, usageIfInput(err)
-}
-
-// usageIfInput turns the application layer's input errors into usage
-// errors (exit status 2).
-func usageIfInput(err error) error {
-	var ie *app.InputError
-	if errors.As(err, &ie) {
-		return &UsageError{Err: err}
-	}
-	return err
+	// An app.InputError exits with status 2, as a usage error (Run).
+	return a, err
 }
