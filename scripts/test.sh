@@ -17,6 +17,17 @@ if [ -z "${TRAILSQL_MINIO:-}" ]; then
 	export TRAILSQL_MINIO="$GOBIN_DIR/minio"
 fi
 
+# Chromium for the web console's browser tests (internal/server/e2e):
+# Debian's package, installed the first time. The tests fail when it
+# cannot start.
+if [ -z "${TRAILSQL_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+	echo "installing chromium (first time only)..." >&2
+	sudo=""
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	$sudo apt-get update -qq >&2
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >&2
+fi
+
 if [ -n "$(gofmt -l cmd internal)" ]; then
 	echo "gofmt needed on:" >&2
 	gofmt -l cmd internal >&2

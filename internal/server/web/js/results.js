@@ -61,6 +61,7 @@ export class Results {
       this.el.classList.remove('busy');
       if (this.controller === ctl) this.controller = null;
       this.csvBtn.disabled = this.jsonBtn.disabled = !this.grid.columns.length;
+      answered();
     }
   }
 
@@ -73,6 +74,7 @@ export class Results {
     this.grid.addRows(rows);
     this.csvBtn.disabled = this.jsonBtn.disabled = !columns.length;
     this.done(stats || {}, NaN);
+    answered();
   }
 
   // fail shows an error in place of an answer.
@@ -82,6 +84,7 @@ export class Results {
     this.setStats('');
     this.error.textContent = message;
     this.error.hidden = false;
+    answered();
   }
 
   cancel() {
@@ -125,4 +128,10 @@ export class Results {
     if (format === 'csv') download(`${this.name}-${stamp}.csv`, 'text/csv', toCSV(cols, rows));
     else download(`${this.name}-${stamp}.json`, 'application/json', toJSON(cols, rows));
   }
+}
+
+// answered counts the answers shown (body's data-answers): a query that
+// finished, failed or was cancelled. Tests wait on it.
+function answered() {
+  document.body.dataset.answers = String(Number(document.body.dataset.answers || 0) + 1);
 }

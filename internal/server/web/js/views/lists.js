@@ -88,8 +88,15 @@ export class SavedView {
       if (!items || !items.length) return this.el.append(h('p', 'Nothing saved yet.'));
       this.el.append(h('ul.cards', items.map(it => {
         const id = pick(it, 'id');
-        const del = async () => {
-          if (!confirm(`Delete “${pick(it, 'name')}”?`)) return;
+        const del = async (e) => {
+          // Two clicks: the first asks.
+          const b = e.currentTarget;
+          if (!b.classList.contains('confirm')) {
+            b.classList.add('confirm');
+            b.textContent = 'Delete? Click again';
+            setTimeout(() => { b.classList.remove('confirm'); b.textContent = 'Delete'; }, 4000);
+            return;
+          }
           try {
             await api.del('/api/saved/' + encodeURIComponent(id));
             this.route();
@@ -99,7 +106,7 @@ export class SavedView {
         };
         return h('li.card',
           h('div.card-head', h('a.card-title', {href: openLink(pick(it, 'sql'))}, pick(it, 'name') || id),
-            h('button.ghost.small', {type: 'button', onclick: del}, 'Delete')),
+            h('button.ghost.small.delete', {type: 'button', onclick: del}, 'Delete')),
           sqlBlock(pick(it, 'sql')));
       })));
     } catch (e) {
