@@ -845,7 +845,7 @@ func TestEvent(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s rebuilt:\n%s\nsource:\n%s", id, r.body, rec.json)
 		}
-		if n++; n == 5 {
+		if n++; n == 300 {
 			break
 		}
 	}

@@ -7,11 +7,8 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/trailsql/trailsql/internal/cloudtrail"
 	"github.com/trailsql/trailsql/internal/gaps"
-	"github.com/trailsql/trailsql/internal/lake"
 	"github.com/trailsql/trailsql/internal/report"
-	"github.com/trailsql/trailsql/internal/sqltree"
 )
 
 // reEventID is what an event id looks like: CloudTrail's are UUIDs, other
@@ -19,40 +16,20 @@ import (
 var reEventID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 
 // handleEvent answers the record of one event, rebuilt from the lake
-// equal (as JSON) to the source record: the query layer finds the
-// event's partition (the token index finds the files that hold the id),
-// and the partition's events are read back and rebuilt.
+// equal (as JSON) to the source record (see eventRecord).
 func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("eventid")
 	if !reEventID.MatchString(id) {
 		return badRequest(fmt.Sprintf("%q is not an event id", id))
 	}
-	q, err := bindQuery("SELECT account, region, year, month, day FROM cloudtrail WHERE eventid = ? LIMIT 1", id)
+	rec, err := s.eventRecord(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	res, err := s.app.Query(r.Context(), sqltree.Format(q))
-	if err != nil {
-		return err
-	}
-	if len(res.Rows) == 0 {
-		return notFound(fmt.Sprintf("no event %s in the lake", id))
-	}
-	row := res.Rows[0]
-	p := cloudtrail.Partition{Account: str(row[0]), Region: str(row[1]), Year: str(row[2]), Month: str(row[3]), Day: str(row[4])}
-	evs, err := lake.PartitionEvents(s.lake, p)
-	if err != nil {
-		return fmt.Errorf("cannot read partition %s: %w", p.Path(), err)
-	}
-	for _, e := range evs {
-		if e.EventID != nil && *e.EventID == id {
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Cache-Control", "no-store")
-			w.Write(cloudtrail.Rebuild(e))
-			return nil
-		}
-	}
-	return notFound(fmt.Sprintf("no event %s in the lake", id))
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(rec)
+	return nil
 }
 
 func str(v any) string {
