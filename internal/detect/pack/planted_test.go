@@ -296,46 +296,65 @@ func TestPlanted(t *testing.T) {
 		}
 	}
 	for _, name := range slices.Sorted(mapKeys(got)) {
-		checkFired(t, set, name, got[name], func(i int) string { return set.ids[i] }, func(i int) map[string]any { return set.records[i] })
+		checkFired(t, set, name, set.eventIDs(got[name]))
 	}
 }
 
-// checkFired compares what rule name fired on (hits, turned into eventIDs
-// and records by id and rec) with wantFires.
-func checkFired(t *testing.T, set *genSet, name string, hits []int, id func(int) string, rec func(int) map[string]any) {
+// eventIDs returns the distinct eventIDs of the records at idx, sorted.
+func (s *genSet) eventIDs(idx []int) []string {
+	var ids []string
+	for _, i := range idx {
+		ids = append(ids, s.ids[i])
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// record returns a record with eventID id.
+func (s *genSet) record(id string) map[string]any {
+	for i, x := range s.ids {
+		if x == id {
+			return s.records[i]
+		}
+	}
+	return nil
+}
+
+// checkFired compares the events rule name fired on (distinct eventIDs)
+// with wantFires.
+func checkFired(t *testing.T, set *genSet, name string, ids []string) {
 	t.Helper()
 	var planted []string
 	regular := 0
-	for _, i := range hits {
-		eid := id(i)
-		if p, ok := set.planted[eid]; ok {
+	for _, id := range ids {
+		if p, ok := set.planted[id]; ok {
 			if p.Case == name && p.Miss {
-				t.Errorf("%s fires on its near miss %s %s (%s)", name, p.Name, eid, p.Case)
+				t.Errorf("%s fires on its near miss %s %s (%s)", name, p.Name, id, p.Case)
 			}
-			planted = append(planted, eid)
+			planted = append(planted, id)
 			continue
 		}
-		if !regularAllowed(name, rec(i)) {
-			b, _ := json.Marshal(rec(i))
-			t.Errorf("%s fires on a record that is not planted for it: %s", name, b)
+		r := set.record(id)
+		if r == nil || !regularAllowed(name, r) {
+			b, _ := json.Marshal(r)
+			t.Errorf("%s fires on %s, a record that is not planted for it: %s", name, id, b)
 		}
 		regular++
 	}
-	sort.Strings(planted)
 	if want := set.want(t, name); !slices.Equal(planted, want) {
 		t.Errorf("%s fires on planted records\n%s\nwant\n%s", name, describe(set, planted), describe(set, want))
 	}
 	if name == "root-activity" || name == "lambda-code-updated" {
 		// The ordinary records, counted in Go.
-		n := 0
-		for _, r := range set.records {
-			id, _ := str(r, "eventID")
+		seen := map[string]bool{}
+		for i, r := range set.records {
+			id := set.ids[i]
 			if _, ok := set.planted[id]; !ok && regularAllowed(name, r) {
-				n++
+				seen[id] = true
 			}
 		}
-		if regular != n || n == 0 {
-			t.Errorf("%s fires on %d ordinary records, %d are what it looks for", name, regular, n)
+		if regular != len(seen) || len(seen) == 0 {
+			t.Errorf("%s fires on %d ordinary records, %d are what it looks for", name, regular, len(seen))
 		}
 	}
 }
