@@ -33,6 +33,10 @@ type slowReceiver struct {
 	delay  time.Duration
 	mu     sync.Mutex
 	got    []delivery
+	// onAck, when set, is called right after the answer to delivery
+	// number ackKill (counting from 1) is flushed.
+	ackKill int
+	onAck   func()
 }
 
 type delivery struct {
@@ -77,8 +81,16 @@ func (r *slowReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	r.mu.Lock()
 	r.got[i].acked = time.Now()
+	var onAck func()
+	if i+1 == r.ackKill {
+		onAck = r.onAck
+	}
 	r.mu.Unlock()
 	w.WriteHeader(http.StatusOK)
+	if onAck != nil {
+		w.(http.Flusher).Flush()
+		onAck()
+	}
 }
 
 // waitArrivals waits until n deliveries arrived (true), or done is
@@ -185,10 +197,17 @@ func TestKilledSyncAlerts(t *testing.T) {
 
 	// Kill points: once early (during ingest or detection), then after
 	// the receiver has had n deliveries, a moment into the next answer's
-	// delay, so that the kill lands while a delivery is in flight.
+	// delay, so that the kill lands while a delivery is in flight; and
+	// twice (ack) right after the receiver answered delivery n, so that
+	// the kill lands in the window before the mark is durable.
 	var kills []time.Time
+	var killsMu sync.Mutex
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{-1, 2, 7, 13, 20, 28} {
+	for _, k := range []struct {
+		n   int
+		ack bool
+	}{{-1, false}, {2, false}, {7, true}, {13, false}, {20, false}, {26, true}, {30, false}} {
+		n := k.n
 		arrive(4)
 		cmd := run()
 		var out bytes.Buffer
@@ -198,6 +217,26 @@ func TestKilledSyncAlerts(t *testing.T) {
 		}
 		exited := make(chan struct{})
 		go func() { cmd.Wait(); close(exited) }()
+		if k.ack {
+			rc.mu.Lock()
+			rc.ackKill = n
+			rc.onAck = func() {
+				killsMu.Lock()
+				kills = append(kills, time.Now())
+				killsMu.Unlock()
+				cmd.Process.Signal(syscall.SIGKILL)
+			}
+			rc.mu.Unlock()
+			select {
+			case <-exited:
+			case <-time.After(20 * time.Second):
+				t.Fatalf("no delivery %d in time:\n%s", n, out.String())
+			}
+			rc.mu.Lock()
+			rc.ackKill, rc.onAck = 0, nil
+			rc.mu.Unlock()
+			continue
+		}
 		if n < 0 {
 			time.Sleep(150 * time.Millisecond)
 		} else if !rc.waitArrivals(n, exited, 20*time.Second) {
@@ -211,7 +250,9 @@ func TestKilledSyncAlerts(t *testing.T) {
 		} else {
 			time.Sleep(time.Duration(rng.IntN(60)) * time.Millisecond)
 		}
+		killsMu.Lock()
 		kills = append(kills, time.Now())
+		killsMu.Unlock()
 		cmd.Process.Signal(syscall.SIGKILL)
 		<-exited
 	}
