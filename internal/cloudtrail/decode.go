@@ -66,6 +66,15 @@ func (d *Decoder) Decode(raw []byte) (*Event, error) {
 
 // decodeEvent decodes raw into a, with d (whose state it sets) as the
 // decoder.
+// PartitionOf is PartitionOf for an Event that d returned, whose
+// EventTimestamp it keeps in d's memory.
+func (d *Decoder) PartitionOf(e *Event, k Key) (Partition, error) {
+	if e != &d.a.e {
+		return PartitionOf(e, k)
+	}
+	return partitionOf(e, k, &d.a.ts)
+}
+
 func decodeEvent(raw []byte, src string, trusted bool, a *eventAlloc, d *eventDecoder) (*Event, error) {
 	*d = eventDecoder{e: &a.e, slab: &a.slab, src: src, raw: raw, alloc: a, trusted: trusted, nulls: a.nulls, extra: a.extra}
 	top := eventFields

@@ -40,7 +40,7 @@ func TestCompactCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s record %d: Decode: %v", f, r.Index, err)
 			}
-			if _, err := cloudtrail.PartitionOf(got, cloudtrail.Key{}); err != nil {
+			if _, err := dec.PartitionOf(got, cloudtrail.Key{}); err != nil {
 				t.Fatal(err)
 			}
 			got.Object = &o

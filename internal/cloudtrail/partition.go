@@ -29,6 +29,11 @@ var ErrNoEventTime = errors.New("no usable eventTime")
 // fills e.EventTimestamp. A record whose eventTime is missing or cannot be
 // read is an error: it has no place in a time-partitioned table.
 func PartitionOf(e *Event, k Key) (Partition, error) {
+	return partitionOf(e, k, new(int64))
+}
+
+// partitionOf is PartitionOf, with ts the memory e.EventTimestamp points to.
+func partitionOf(e *Event, k Key, ts *int64) (Partition, error) {
 	if e.EventTime == nil {
 		return Partition{}, fmt.Errorf("%w: the record has none", ErrNoEventTime)
 	}
@@ -36,17 +41,41 @@ func PartitionOf(e *Event, k Key) (Partition, error) {
 	if err != nil {
 		return Partition{}, fmt.Errorf("%w: %q is not a time", ErrNoEventTime, *e.EventTime)
 	}
-	us := t.UnixMicro()
-	e.EventTimestamp = &us
+	*ts = t.UnixMicro()
+	e.EventTimestamp = ts
 	p := Partition{
 		Account: partValue(e.RecipientAccountID, k.Account),
 		Region:  partValue(e.AWSRegion, k.Region),
-		Year:    t.Format("2006"),
-		Month:   t.Format("01"),
-		Day:     t.Format("02"),
+		Year:    yearString(t.Year()),
+		Month:   twoDigits[t.Month()],
+		Day:     twoDigits[t.Day()],
 	}
 	return p, nil
 }
+
+// twoDigits are the months and days as partition values: "01" to "31".
+var twoDigits = func() (d [32]string) {
+	for i := range d {
+		d[i] = fmt.Sprintf("%02d", i)
+	}
+	return d
+}()
+
+// yearString is t.Format("2006") for year y, without allocating for the
+// years of CloudTrail.
+func yearString(y int) string {
+	if y >= 2000 && y < 2100 {
+		return years[y-2000]
+	}
+	return fmt.Sprintf("%04d", y)
+}
+
+var years = func() (s [100]string) {
+	for i := range s {
+		s[i] = fmt.Sprintf("%04d", 2000+i)
+	}
+	return s
+}()
 
 func partValue(v *string, fallback string) string {
 	if v != nil && *v != "" {

@@ -501,7 +501,7 @@ func (r *result) addRecord(rec cloudtrail.RawRecord, opts *Options, bufs *buffer
 		}
 		return
 	}
-	p, err := cloudtrail.PartitionOf(e, w.key)
+	p, err := bufs.dec.PartitionOf(e, w.key)
 	if err != nil {
 		bad(err.Error())
 		return
