@@ -46,10 +46,16 @@ delivered later than the lookback window are found by 'trailsql ingest'
 With --lake s3://bucket/prefix, the lake is written to S3 (Hive layout,
 readable by Athena, Trino and Spark) through a local cache; see
 'trailsql athena ddl'. SIGINT or SIGTERM ends sync after the objects in
-hand are stored and published.`,
+hand are stored and published.
+
+With --detect, each run then evaluates the detection rules over the new
+events, stores the findings in the lake and sends each new one, through
+an outbox in the lake, to the --alert-* sinks: once, even across a crash
+(see the README's Alerts section).`,
 		Example: `  trailsql sync s3://org-trail-bucket --every 15m --lookback 2d
   trailsql sync s3://org-trail-bucket --lake s3://analytics/trailsql --profile audit
-  trailsql sync s3://logs --endpoint-url http://127.0.0.1:9000 --every 0`,
+  trailsql sync s3://logs --endpoint-url http://127.0.0.1:9000 --every 0
+  TRAILSQL_WEBHOOK_SECRET=... trailsql sync s3://org-trail-bucket --detect --alert-webhook https://hooks.example.com/t`,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Sources = args
 			if len(args) == 0 {
