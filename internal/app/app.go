@@ -48,6 +48,10 @@ type Config struct {
 	Log io.Writer
 }
 
+// writerWait is how long a writer of an s3:// lake's copy waits for a
+// reader that is bringing the copy up to date before it gives up.
+const writerWait = 10 * time.Second
+
 // IsS3 reports whether name is an s3:// lake.
 func IsS3(name string) bool { return strings.HasPrefix(name, "s3://") }
 
@@ -133,6 +137,17 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}
 	if cfg.Write {
+		if a.mirror != nil {
+			// A reader may be bringing the shared copy up to date: let it
+			// finish (a writer that holds the copy is not waited for long).
+			unlock, busy, err := lockCopy(ctx, a.dir, writerWait)
+			if err != nil {
+				return nil, err
+			}
+			if !busy {
+				unlock()
+			}
+		}
 		if a.lake, err = lake.Open(ctx, a.dir, cfg.Now); err != nil {
 			return nil, err
 		}

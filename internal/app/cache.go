@@ -67,7 +67,11 @@ func userCacheDir(getenv func(string) string) (string, error) {
 // writer keeps the copy current and the copy is read as it is, unless it
 // holds no lake yet: then pull waits for the lock.
 func (a *App) pull(ctx context.Context) error {
-	unlock, busy, err := lockCopy(ctx, a.dir, !hasLake(a.dir))
+	var wait time.Duration
+	if !hasLake(a.dir) {
+		wait = -1 // nothing to read yet: wait for the first copy
+	}
+	unlock, busy, err := lockCopy(ctx, a.dir, wait)
 	if err != nil {
 		return err
 	}
@@ -91,14 +95,16 @@ func (a *App) pull(ctx context.Context) error {
 }
 
 // lockCopy takes the lock of the local lake dir (the one lake.Open takes).
-// When another process holds it, lockCopy waits for it if wait is set, and
-// else returns busy. The returned function releases the lock.
-func lockCopy(ctx context.Context, dir string, wait bool) (unlock func(), busy bool, err error) {
+// When another process holds it, lockCopy waits for it up to wait
+// (negative: as long as it takes), and then returns busy. The returned
+// function releases the lock.
+func lockCopy(ctx context.Context, dir string, wait time.Duration) (unlock func(), busy bool, err error) {
 	p := filepath.Join(dir, lake.MetaDir, "lock")
 	lf, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, false, fmt.Errorf("cannot open cache lock %s: %w", p, err)
 	}
+	deadline := time.Now().Add(wait)
 	for {
 		err := syscall.Flock(int(lf.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err == nil {
@@ -108,7 +114,7 @@ func lockCopy(ctx context.Context, dir string, wait bool) (unlock func(), busy b
 			lf.Close()
 			return nil, false, fmt.Errorf("cannot lock cache %s: %w", dir, err)
 		}
-		if !wait {
+		if wait >= 0 && !time.Now().Before(deadline) {
 			lf.Close()
 			return nil, true, nil
 		}

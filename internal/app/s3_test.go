@@ -165,6 +165,24 @@ func TestS3Lake(t *testing.T) {
 		t.Errorf("Sync after a failed run: %v", err)
 	}
 
+	// A writer of a copy that a reader is bringing up to date waits for it.
+	unlock, busy, err := lockCopy(ctx, r.Dir(), 0)
+	if err != nil || busy {
+		t.Fatalf("lockCopy: %v, busy %v", err, busy)
+	}
+	released := make(chan struct{})
+	go func() {
+		defer close(released)
+		time.Sleep(300 * time.Millisecond)
+		unlock()
+	}()
+	w3, err := Open(ctx, Config{Lake: "s3://lake/tsql", Write: true, S3: m.S3Config(), Getenv: env(readerCache)})
+	<-released
+	if err != nil {
+		t.Fatalf("writer after a reader's pull: %v", err)
+	}
+	w3.Close()
+
 	// A prefix where nothing is published.
 	if _, err := Open(ctx, Config{Lake: "s3://lake/none", S3: m.S3Config(), Getenv: env(t.TempDir())}); err == nil || !strings.Contains(err.Error(), "nothing is published there") {
 		t.Errorf("Open of an empty prefix: %v", err)
