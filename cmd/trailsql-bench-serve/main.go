@@ -14,7 +14,9 @@
 // sending its next request when the last one is answered, and it reports
 // the requests per second, the latency percentiles, the errors (any
 // answer but 200; a 429 is retried after its Retry-After and counted
-// apart) and the server's peak RSS.
+// apart), the server's CPU time and its peak RSS. On a busy machine the
+// latencies grow with the load of others; the server's CPU time per
+// request (from /proc) does not.
 package main
 
 import (
@@ -202,7 +204,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 
 	// One at a time.
 	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
-	fmt.Fprintf(tw, "question\tp50\tp95\truns\n")
+	fmt.Fprintf(tw, "question\tp50\tp95\tserver CPU/request\truns\n")
 	for _, q := range mix {
 		for i := range 3 { // warm up
 			if _, err := q.ask(ctx, c, i); err != nil {
@@ -211,6 +213,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			}
 		}
 		var lat []time.Duration
+		cpu0 := cpuTime(cmd.Process.Pid)
 		for i := range o.runs {
 			d, err := q.ask(ctx, c, i)
 			if err != nil {
@@ -219,7 +222,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			}
 			lat = append(lat, d)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", q.name, pct(lat, 50), pct(lat, 95), len(lat))
+		perReq := (cpuTime(cmd.Process.Pid) - cpu0) / time.Duration(len(lat))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", q.name, pct(lat, 50), pct(lat, 95), perReq.Round(100*time.Microsecond), len(lat))
 	}
 	tw.Flush()
 
@@ -233,6 +237,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		wg        sync.WaitGroup
 		loadStart = time.Now()
 	)
+	loadCPU := cpuTime(cmd.Process.Pid)
 	lctx, cancel := context.WithTimeout(ctx, o.duration)
 	defer cancel()
 	for w := range o.clients {
@@ -270,13 +275,15 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	wg.Wait()
 	elapsed := time.Since(loadStart)
+	loadCPU = cpuTime(cmd.Process.Pid) - loadCPU
 	rss, serr := stopServer()
 	nerr := 0
 	for _, n := range errs {
 		nerr += n
 	}
-	fmt.Fprintf(out, "\n%d clients for %s: %d requests, %.1f/s; p50 %s, p95 %s, p99 %s; %d errors, %d retried 429s; server peak RSS %d MB\n",
-		o.clients, o.duration, len(lat), float64(len(lat))/elapsed.Seconds(), pct(lat, 50), pct(lat, 95), pct(lat, 99), nerr, retries, rss>>20)
+	fmt.Fprintf(out, "\n%d clients for %s: %d requests, %.1f/s; p50 %s, p95 %s, p99 %s; %d errors, %d retried 429s; server CPU %s (%.2f cores), peak RSS %d MB\n",
+		o.clients, o.duration, len(lat), float64(len(lat))/elapsed.Seconds(), pct(lat, 50), pct(lat, 95), pct(lat, 99), nerr, retries,
+		loadCPU.Round(10*time.Millisecond), loadCPU.Seconds()/elapsed.Seconds(), rss>>20)
 	tw = tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
 	fmt.Fprintf(tw, "question\trequests\tp50\tp95\n")
 	for _, q := range mix {
@@ -377,6 +384,27 @@ func questions(ctx context.Context, c *client) ([]question, error) {
 	}, nil
 }
 
+// cpuTime is the CPU time (user and system) process pid has used, from
+// /proc (Linux); 0 elsewhere.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name (which may hold spaces): state is
+	// the 3rd field, utime the 14th, stime the 15th, in clock ticks (100
+	// a second on Linux).
+	rest := b[bytes.LastIndexByte(b, ')')+2:]
+	f := bytes.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	var ut, st int64
+	fmt.Sscan(string(f[11]), &ut)
+	fmt.Sscan(string(f[12]), &st)
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
 // pct is the p-th percentile of ds.
 func pct(ds []time.Duration, p int) string {
 	if len(ds) == 0 {
@@ -394,4 +422,3 @@ func pct(ds []time.Duration, p int) string {
 	}
 	return d.Round(10 * time.Microsecond).String()
 }
-

@@ -41,15 +41,39 @@ func parquetName(f reflect.StructField) string {
 // cloudtrail.Event, and cloudtrail.Rebuild writes the record as the
 // source had it.
 func (s *Server) eventRecord(ctx context.Context, id string) ([]byte, error) {
-	cols := make([]string, len(eventColumns))
-	for i, c := range eventColumns {
-		cols[i] = quoteName(c)
-	}
-	q, err := bindQuery("SELECT "+strings.Join(cols, ", ")+" FROM cloudtrail WHERE eventid = ? LIMIT 1", id)
+	// First where the event is (a few columns: fast), then all of its
+	// columns from there: the partition and time let DuckDB skip the row
+	// groups of the file that cannot hold it.
+	q, err := bindQuery("SELECT account, region, year, month, day, CAST(eventtimestamp AS varchar) FROM cloudtrail WHERE eventid = ? LIMIT 1", id)
 	if err != nil {
 		return nil, err
 	}
 	res, err := s.app.Query(ctx, sqltree.Format(q))
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Rows) == 0 {
+		return nil, notFound(fmt.Sprintf("no event %s in the lake", id))
+	}
+	at := make([]string, 6)
+	for i, v := range res.Rows[0] {
+		at[i], _ = v.(string)
+	}
+	cols := make([]string, len(eventColumns))
+	for i, c := range eventColumns {
+		cols[i] = quoteName(c)
+	}
+	where := "eventid = ? AND account = ? AND region = ? AND year = ? AND month = ? AND day = ?"
+	args := append([]string{id}, at[:5]...)
+	if at[5] != "" {
+		where += " AND CAST(eventtimestamp AS varchar) = ?"
+		args = append(args, at[5])
+	}
+	q, err = bindQuery("SELECT "+strings.Join(cols, ", ")+" FROM cloudtrail WHERE "+where+" LIMIT 1", args...)
+	if err != nil {
+		return nil, err
+	}
+	res, err = s.app.Query(ctx, sqltree.Format(q))
 	if err != nil {
 		return nil, err
 	}
