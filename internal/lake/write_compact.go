@@ -65,13 +65,20 @@ func (c *Compact) sort(refs []CompactRef) {
 }
 
 // writeCompact writes the events refs of c, in that order, into w as
-// Parquet, and adds them to ix. The events are thawed a few at a time into
-// memory reused from one group to the next.
+// Parquet, and adds them to ix. The events are thawed a group at a time
+// into memory reused from one group to the next; while the Parquet writer
+// takes a group, another goroutine adds it to the index (the two only read
+// it), so that one bucket's file is written by two cores.
 func writeCompact(w io.Writer, c *Compact, refs []CompactRef, ix *needle.Builder, codec *zstd.Codec) error {
 	pw := parquet.NewGenericWriter[Row](w, append(writerOptions(), parquet.Compression(codec))...)
 	const batch = 1024
 	buf := make([]Row, 0, batch)
 	var th cloudtrail.Thawer
+	index := func(rows []Row) {
+		for i := range rows {
+			ix.AddRecord(&rows[i].Event, *rows[i].Region, *rows[i].Day)
+		}
+	}
 	for i, r := range refs {
 		e, _, err := th.Thaw(c.bytes(r))
 		if err != nil {
@@ -82,20 +89,27 @@ func writeCompact(w io.Writer, c *Compact, refs []CompactRef, ix *needle.Builder
 		}
 		p := &c.Places[r.Place]
 		buf = append(buf, Row{Event: *e, Region: &p.Region, Day: &p.Day})
-		ix.AddRecord(e, p.Region, p.Day)
-		if len(buf) == batch || i == len(refs)-1 {
-			if _, err := pw.Write(buf); err != nil {
+		if len(buf) < batch && i < len(refs)-1 {
+			continue
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			index(buf)
+		}()
+		_, err = pw.Write(buf)
+		<-done
+		if err != nil {
+			return err
+		}
+		clear(buf)
+		buf = buf[:0]
+		th.Reset()
+		if (i+1)%flushRows == 0 {
+			// End the row group: the writer holds a row group's
+			// columns in memory until then.
+			if err := pw.Flush(); err != nil {
 				return err
-			}
-			clear(buf)
-			buf = buf[:0]
-			th.Reset()
-			if (i+1)%flushRows == 0 {
-				// End the row group: the writer holds a row group's
-				// columns in memory until then.
-				if err := pw.Flush(); err != nil {
-					return err
-				}
 			}
 		}
 	}
