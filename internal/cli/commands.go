@@ -22,5 +22,6 @@ func commands(f *Factory) []*cobra.Command {
 		newGapsCmd(f),
 		newTamperingCmd(f),
 		newProtectCmd(f),
+		newServeCmd(f, nil),
 	}
 }
