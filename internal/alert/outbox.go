@@ -224,10 +224,11 @@ func (o *Outbox) MarkDone(e *Entry) error {
 	if err := os.Rename(filepath.Join(src, name), filepath.Join(dst, name)); err != nil {
 		return fmt.Errorf("cannot mark outbox entry done: %w", err)
 	}
-	if err := syncDir(dst); err != nil {
-		return err
-	}
-	return syncDir(src)
+	// Syncing done/ makes the mark durable. pending/ is not synced: a
+	// crash that keeps the entry there as well leaves both, and
+	// OpenOutbox removes the pending one. One sync keeps the window
+	// between acknowledgement and mark short.
+	return syncDir(dst)
 }
 
 // MarkFailed records that the sink refused e for good, with the reason:

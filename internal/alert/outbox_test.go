@@ -3,6 +3,7 @@ package alert
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -250,4 +251,32 @@ func (c *countingSink) Send(_ context.Context, f *detect.Finding) error {
 	}
 	c.got[f.Key]++
 	return nil
+}
+
+// BenchmarkMarkDone measures the ack-before-mark window: the time from a
+// sink's acknowledgement to the durable move into done/ (one rename, two
+// folder syncs).
+func BenchmarkMarkDone(b *testing.B) {
+	o, err := OpenOutbox(b.TempDir(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fs := make([]detect.Finding, b.N)
+	for i := range fs {
+		fs[i] = finding("r1", fmt.Sprint("ev", i), "high", t0)
+	}
+	if _, err := o.Enqueue("s", fs); err != nil {
+		b.Fatal(err)
+	}
+	p, err := o.Pending("s")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range p {
+		if err := o.MarkDone(&p[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
