@@ -92,8 +92,8 @@ func TestEnqueueBadKey(t *testing.T) {
 	}
 }
 
-// TestOpenRepairs reopens an outbox that a crash left with a pending
-// entry next to its failed copy, and a temporary file.
+// TestOpenRepairs reopens an outbox that a crash left with pending
+// entries next to their failed and done copies, and a temporary file.
 func TestOpenRepairs(t *testing.T) {
 	lk := t.TempDir()
 	o, err := OpenOutbox(lk, nil)
@@ -107,10 +107,15 @@ func TestOpenRepairs(t *testing.T) {
 	os.MkdirAll(filepath.Join(o.Dir(), failedDir, "s"), 0o755)
 	os.WriteFile(filepath.Join(o.Dir(), failedDir, "s", name), b, 0o644)
 	os.WriteFile(filepath.Join(o.Dir(), tmpDir, "entry-123"), []byte("{"), 0o644)
+	// And one marked done whose removal from pending/ was not durable.
+	name1 := p[1].Finding.Key + ".json"
+	b, _ = os.ReadFile(filepath.Join(o.Dir(), pendingDir, "s", name1))
+	os.MkdirAll(filepath.Join(o.Dir(), doneDir, "s"), 0o755)
+	os.WriteFile(filepath.Join(o.Dir(), doneDir, "s", name1), b, 0o644)
 	if o, err = OpenOutbox(lk, nil); err != nil {
 		t.Fatal(err)
 	}
-	if c := counts(t, o, "s"); c != (Counts{Pending: 1, Failed: 1}) {
+	if c := counts(t, o, "s"); c != (Counts{Done: 1, Failed: 1}) {
 		t.Fatalf("counts = %+v", c)
 	}
 	tmp, _ := os.ReadDir(filepath.Join(o.Dir(), tmpDir))
