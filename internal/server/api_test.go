@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailsql/trailsql/internal/detect"
 	"github.com/trailsql/trailsql/internal/integrity"
 	"github.com/trailsql/trailsql/internal/query"
 	"github.com/trailsql/trailsql/internal/report"
@@ -925,10 +926,71 @@ func TestIntegrity(t *testing.T) {
 
 func TestFindings(t *testing.T) {
 	s := newTestServer(t, Config{}, query.Options{})
-	for _, g := range []string{"rule", "tactic", ""} {
-		r := s.do("GET", "/api/findings?group="+g, nil, nil)
-		if r.status != 200 && r.status != 404 {
-			t.Errorf("findings by %q: %d %s", g, r.status, r.body)
+	dir := testLake(t).dir
+	st := detect.OpenStore(dir, func() time.Time { return testNow })
+	t.Cleanup(func() { os.RemoveAll(st.Dir()) })
+	os.RemoveAll(st.Dir())
+	var groups []findingGroup
+	if r := s.do("GET", "/api/findings", nil, nil); r.status != 200 {
+		t.Fatalf("findings of a lake without any: %d %s", r.status, r.body)
+	} else if r.decode(t, &groups); len(groups) != 0 {
+		t.Fatalf("findings of a lake without any: %+v", groups)
+	}
+	t0 := time.Date(2019, 9, 29, 10, 0, 0, 0, time.UTC)
+	fs := []detect.Finding{
+		{RuleID: "r1", Title: "Rule one", Level: "high", Tactics: []string{"persistence", "privilege_escalation"}, Events: 3, First: t0, Last: t0.Add(time.Hour), Key: "k1"},
+		{RuleID: "r1", Title: "Rule one", Level: "high", Tactics: []string{"persistence"}, Events: 2, First: t0.Add(2 * time.Hour), Last: t0.Add(3 * time.Hour), Key: "k2"},
+		{RuleID: "r2", Title: "Rule two", Level: "low", Events: 5, First: t0, Last: t0, Key: "k3"},
+		{RuleID: "r3", Title: "Rule three", Level: "medium", Tactics: []string{"defense_evasion"}, Events: 1, First: t0, Last: t0, Key: "k4"},
+	}
+	if _, err := st.Add(context.Background(), fs); err != nil {
+		t.Fatal(err)
+	}
+	// The groups, computed in Go.
+	type agg struct {
+		n, events   int64
+		first, last time.Time
+	}
+	byRule, byTactic := map[string]*agg{}, map[string]*agg{}
+	add := func(m map[string]*agg, k string, f detect.Finding) {
+		a := m[k]
+		if a == nil {
+			a = &agg{first: f.First, last: f.Last}
+			m[k] = a
+		}
+		a.n++
+		a.events += f.Events
+		if f.First.Before(a.first) {
+			a.first = f.First
+		}
+		if f.Last.After(a.last) {
+			a.last = f.Last
+		}
+	}
+	for _, f := range fs {
+		add(byRule, f.RuleID, f)
+		for _, tc := range f.Tactics {
+			add(byTactic, tc, f)
+		}
+	}
+	for group, want := range map[string]map[string]*agg{"rule": byRule, "tactic": byTactic} {
+		r := s.do("GET", "/api/findings?group="+group, nil, nil)
+		if r.status != 200 {
+			t.Fatalf("by %s: %d %s", group, r.status, r.body)
+		}
+		groups = nil
+		r.decode(t, &groups)
+		if len(groups) != len(want) {
+			t.Errorf("by %s: %d groups, want %d: %s", group, len(groups), len(want), r.body)
+		}
+		for i, g := range groups {
+			w := want[g.Key]
+			if w == nil || g.Findings != w.n || g.Events != w.events || g.First != w.first.Format(time.RFC3339Nano) || g.Last != w.last.Format(time.RFC3339Nano) {
+				t.Errorf("by %s: group %+v, want %+v", group, g, w)
+			}
+			if i > 0 && groups[i-1].Findings < g.Findings {
+				t.Errorf("by %s: not largest first: %s", group, r.body)
+			}
 		}
 	}
 	if r := s.do("GET", "/api/findings?group=nosuch", nil, nil); r.status != 400 {

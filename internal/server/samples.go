@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"net/http"
 	"runtime/debug"
-	"strings"
 )
 
 // sample is a query the console offers to start from.
@@ -84,9 +83,6 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) error {
 	}
 	res, err := s.app.Query(r.Context(), text)
 	if err != nil {
-		if strings.Contains(err.Error(), "unknown table findings") {
-			return notFound("no findings: the lake has no findings table yet (run the detections: trailsql detect, or serve --sync)")
-		}
 		return err
 	}
 	out := []findingGroup{}
