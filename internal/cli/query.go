@@ -38,7 +38,7 @@ type QueryOptions struct {
 func newQueryCmd(f *Factory, runF func(context.Context, *Factory, *QueryOptions) error) *cobra.Command {
 	opts := &QueryOptions{}
 	cmd := &cobra.Command{
-		Use:   "query [--lake DIR|s3://bucket/prefix] [--format table|csv|json|jsonl] [--output FILE] [--stats] SQL",
+		Use:   "query [--lake DIR|s3://bucket/prefix] [--format table|csv|json|jsonl|markdown] [--output FILE] [--stats] SQL",
 		Short: "Answer a question about the logs with SQL (Athena's dialect)",
 		Long: `Run one SQL query over the lake, in the dialect of Amazon Athena.
 
@@ -101,7 +101,7 @@ writers (ingest, sync) use the same copy.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Lake, "lake", "", "lake folder or s3://bucket/prefix (default $TRAILSQL_LAKE or ./trailsql-lake)")
 	fl.StringVarP(&opts.File, "file", "f", "", "read the query from `FILE`")
-	fl.StringVar(&opts.Format, "format", "", "output format: table, csv, json or jsonl (default: table on a terminal, else csv)")
+	fl.StringVar(&opts.Format, "format", "", "output format: table, csv, json, jsonl or markdown (default: table on a terminal, else csv)")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the result to `FILE` instead of standard output")
 	fl.BoolVar(&opts.Stats, "stats", false, "print files and bytes scanned, partitions pruned, rows and time to standard error")
 	fl.DurationVar(&opts.Timeout, "timeout", query.DefaultTimeout, "stop the query after this long (0: never)")
@@ -157,6 +157,8 @@ func outputFormat(f *Factory, opts *QueryOptions) string {
 			return "json"
 		case ".jsonl", ".ndjson":
 			return "jsonl"
+		case ".md":
+			return "markdown"
 		case ".txt":
 			return "table"
 		}

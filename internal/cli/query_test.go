@@ -249,7 +249,7 @@ func TestQueryCommandErrors(t *testing.T) {
 	f(ExitError, "no such folder", "", "query", "--lake", filepath.Join(dir, "missing"), "SELECT 1")
 	f(ExitUsage, "no query", "", "query", "--lake", dir)
 	f(ExitUsage, "not both", "", "query", "--lake", dir, "-f", "x.sql", "SELECT 1")
-	f(ExitUsage, `--format "xml" is not one of table, csv, json, jsonl`, "", "query", "--lake", dir, "--format", "xml", "SELECT 1")
+	f(ExitUsage, `--format "xml" is not one of table, csv, json, jsonl, markdown`, "", "query", "--lake", dir, "--format", "xml", "SELECT 1")
 	f(ExitUsage, "memory limit", "", "query", "--lake", dir, "--memory-limit", "lots", "SELECT 1")
 	f(ExitUsage, "cannot read the query", "", "query", "--lake", dir, "-f", filepath.Join(dir, "none.sql"))
 	f(ExitUsage, "unknown flag", "", "query", "--lake", dir, "--bogus", "SELECT 1")

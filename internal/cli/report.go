@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -33,8 +34,17 @@ type ReportOptions struct {
 }
 
 // reportFormats are the formats of `report run`: the query formats and
-// the incident documents.
-var reportFormats = append(append([]string(nil), query.Formats...), "markdown", "html")
+// the incident documents (markdown, whose document replaces the query's
+// markdown table, and html).
+var reportFormats = func() []string {
+	fs := slices.Clone(query.Formats)
+	for _, f := range []string{"markdown", "html"} {
+		if !slices.Contains(fs, f) {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}()
 
 func newReportCmd(f *Factory, runF func(context.Context, *Factory, *ReportOptions) error) *cobra.Command {
 	cmd := &cobra.Command{

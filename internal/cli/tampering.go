@@ -81,7 +81,7 @@ time, or a duration before now (36h, 7d).`,
 	fl.StringVar(&opts.Until, "until", "", "events up to this time (a date includes its day)")
 	fl.StringVar(&opts.Account, "account", "", "only this account id")
 	fl.StringArrayVar(&opts.Buckets, "bucket", nil, "a trail bucket the lake may not know of (repeatable)")
-	fl.StringVar(&opts.Format, "format", "", "output format: table, csv, json or jsonl (default table on a terminal, else csv)")
+	fl.StringVar(&opts.Format, "format", "", "output format: table, csv, json, jsonl or markdown (default table on a terminal, else csv)")
 	fl.BoolVar(&opts.FailOnFind, "fail", false, "exit with status 1 when any event is found")
 	return cmd
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // Formats are the output formats of Write.
-var Formats = []string{"table", "csv", "json", "jsonl"}
+var Formats = []string{"table", "csv", "json", "jsonl", "markdown"}
 
 // WriteOptions are the settings of Write. The zero value takes the
 // defaults.
@@ -33,8 +33,10 @@ type WriteOptions struct {
 // saying what was left out), csv (RFC 4180 with CRLF line ends, a header
 // row, NULL as an empty field, booleans as true/false, nested values as
 // JSON), json (an array of objects, one per row, keys in column order) or
-// jsonl (one such object per line). Times are written as Athena shows them
-// (2019-09-30 12:00:00.000 UTC) in table and csv, and in RFC 3339 (UTC)
+// jsonl (one such object per line) or markdown (a GitHub-flavoured table:
+// a header row, then one line per row, cells as in csv with | escaped and
+// line breaks as spaces). Times are written as Athena shows them
+// (2019-09-30 12:00:00.000 UTC) in table, csv and markdown, and in RFC 3339 (UTC)
 // in json and jsonl; NULL is null in json and jsonl.
 func Write(w io.Writer, r *Result, format string, opts WriteOptions) error {
 	rw, err := NewRowWriter(w, format, r.Columns, opts)
@@ -114,6 +116,13 @@ func NewRowWriter(w io.Writer, format string, cols []Column, opts WriteOptions) 
 		rw.w.WriteString("[")
 	case "jsonl":
 		rw.keys = jsonKeys(cols)
+	case "markdown":
+		names := make([]string, len(cols))
+		for i, c := range cols {
+			names[i] = c.Name
+		}
+		rw.writeMarkdownRow(names)
+		rw.w.WriteString("|" + strings.Repeat(" --- |", len(cols)) + "\n")
 	default:
 		return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 	}
@@ -138,6 +147,12 @@ func (rw *RowWriter) Write(row []any) error {
 		err = rw.csv.Write(rw.rec)
 	case "json", "jsonl":
 		err = rw.writeJSON(row)
+	case "markdown":
+		cells := make([]string, len(row))
+		for i, v := range row {
+			cells[i], _ = text(v, rw.cols[i].Type)
+		}
+		rw.writeMarkdownRow(cells)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot write the result: %w", err)
@@ -169,6 +184,18 @@ func (rw *RowWriter) Close(truncated bool) error {
 		return fmt.Errorf("cannot write the result: %w", err)
 	}
 	return nil
+}
+
+// mdEscaper makes a cell text safe in a markdown table row.
+var mdEscaper = strings.NewReplacer("\\", "\\\\", "|", "\\|", "\r\n", " ", "\n", " ", "\r", " ")
+
+// writeMarkdownRow writes one row of a markdown table.
+func (rw *RowWriter) writeMarkdownRow(cells []string) {
+	rw.w.WriteString("|")
+	for _, c := range cells {
+		rw.w.WriteString(" " + mdEscaper.Replace(c) + " |")
+	}
+	rw.w.WriteString("\n")
 }
 
 // text formats a value as table and csv cells show it; ok is false for
