@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,17 +60,27 @@ func Run(ctx context.Context, q Querier, rules []*Rule, r Range) ([]Finding, err
 		}
 		out = append(out, fs...)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if !a.First.Equal(b.First) {
-			return a.First.Before(b.First)
+	// Sort an index: moving the findings themselves costs more than
+	// comparing them.
+	idx := make([]int32, len(out))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(i, j int32) int {
+		a, b := &out[i], &out[j]
+		if c := a.First.Compare(b.First); c != 0 {
+			return c
 		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
+		if c := strings.Compare(a.RuleID, b.RuleID); c != 0 {
+			return c
 		}
-		return a.Key < b.Key
+		return strings.Compare(a.Key, b.Key)
 	})
-	return out, nil
+	sorted := make([]Finding, len(out))
+	for i, k := range idx {
+		sorted[i] = out[k]
+	}
+	return sorted, nil
 }
 
 // PlainSQL returns the query that evaluates the plain rules among rules
@@ -87,21 +97,43 @@ func PlainSQL(rules []*Rule, r Range) string {
 
 // plainQuery is the scan of the plain rules: the events for which one of
 // the rules' conditions holds, with the list of those rules (their
-// indexes).
+// indexes). The rules whose event names are known share one branch, which
+// tests the names first and lists, for each event it keeps, which of
+// them match; each other rule is a branch of its own (UNION ALL), whose
+// events need no such list (a rule that matches any event name may match
+// most events: testing every other rule on each of them would cost more
+// than reading the few columns again).
 func plainQuery(rules []*Rule, r Range) *sqltree.Query {
-	hits := make([]sqltree.Expr, len(rules))
-	conds := make([]sqltree.Expr, len(rules))
-	names := make([][]string, len(rules))
-	named := make([]bool, len(rules))
-	for i, rule := range rules {
-		hits[i] = tmpl("CASE WHEN _1 THEN _2 END", cloneExpr(rule.Where), str(strconv.Itoa(i)))
-		conds[i], names[i], named[i] = rule.Where, rule.names, rule.named
+	base := func() []sqltree.Expr {
+		return []sqltree.Expr{col("eventid"), col("_fp"), col("eventtimestamp"), col("account"), col("region"),
+			col("useridentity", "arn"), col("sourceipaddress")}
 	}
-	return selectQuery([]sqltree.Expr{
-		col("eventid"), col("_fp"), col("eventtimestamp"), col("account"), col("region"),
-		col("useridentity", "arn"), col("sourceipaddress"),
-		tmpl("array_join(filter(_1, x -> x IS NOT NULL), ',')", &sqltree.ArrayExpr{Elems: hits}),
-	}, and(rangeCond(r), scanCond(conds, names, named)))
+	var hits, conds []sqltree.Expr
+	var names [][]string
+	var named []bool
+	var bodies []sqltree.QueryBody
+	for i, rule := range rules {
+		if !rule.named {
+			q := selectQuery(append(base(), str(strconv.Itoa(i))), and(rangeCond(r), cloneExpr(rule.Where)))
+			bodies = append(bodies, q.Body)
+			continue
+		}
+		hits = append(hits, tmpl("CASE WHEN _1 THEN _2 END", cloneExpr(rule.Where), str(strconv.Itoa(i))))
+		conds, names, named = append(conds, rule.Where), append(names, rule.names), append(named, true)
+	}
+	if len(hits) > 0 {
+		q := selectQuery(append(base(), tmpl("array_join(filter(_1, x -> x IS NOT NULL), ',')", &sqltree.ArrayExpr{Elems: hits})),
+			and(rangeCond(r), scanCond(conds, names, named)))
+		bodies = append([]sqltree.QueryBody{q.Body}, bodies...)
+	}
+	if len(bodies) == 0 {
+		return selectQuery(append(base(), str("")), boolean(false))
+	}
+	body := bodies[0]
+	for _, b := range bodies[1:] {
+		body = &sqltree.SetOp{Op: "UNION", All: true, Left: body, Right: b}
+	}
+	return &sqltree.Query{Body: body}
 }
 
 // selectQuery is SELECT items FROM cloudtrail WHERE where.
