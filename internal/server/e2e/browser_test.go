@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -999,5 +1000,18 @@ func TestViews(t *testing.T) {
 		t.Error("the delivery heat map is empty")
 	}
 	p.shot("delivery", true)
+	p.check()
+
+	// Dark, when the system prefers it.
+	if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p.answer(chromedp.Navigate(fx.url + "/#/query?" + url.Values{"sql": {consoleSQL}}.Encode()))
+	if bg := eval[string](p, `getComputedStyle(document.body).backgroundColor`); bg != "rgb(20, 23, 28)" {
+		t.Errorf("with a dark preference the page's background is %s", bg)
+	}
+	p.shot("dark", false)
 	p.check()
 }
