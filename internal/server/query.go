@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"math"
 	"math/big"
 	"mime"
@@ -179,9 +180,12 @@ func (s *Server) stream(w http.ResponseWriter, rows *query.Rows, cols []columnJS
 		}
 	}
 	if err := rows.Err(); err != nil {
-		e, _ := s.describe(context.Background(), err)
 		if errors.Is(err, context.Canceled) {
-			return nil
+			return nil // the client went away
+		}
+		e, status := s.describe(context.Background(), err)
+		if status >= 500 && status != http.StatusGatewayTimeout {
+			s.cfg.Log.Error("stream failed", slog.String("error", err.Error()))
 		}
 		enc.Encode(e)
 	} else {
