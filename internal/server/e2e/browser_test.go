@@ -11,6 +11,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"io/fs"
 	"math"
 	"net/http"
@@ -168,6 +169,40 @@ func (fx *fixture) apiError(t *testing.T, sql string) (msg string, line, column 
 		t.Fatalf("query %q: status %d, %v: want an error", sql, res.StatusCode, err)
 	}
 	return e.Error, e.Line, e.Column
+}
+
+// slotsFree waits (10 s at most) until the server runs as many queries at
+// once as it allows, that is until no query holds a slot.
+func (fx *fixture) slotsFree(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		codes := make([]int, server.DefaultMaxQueries)
+		var wg sync.WaitGroup
+		for i := range codes {
+			wg.Go(func() {
+				req, _ := http.NewRequest("POST", fx.url+"/api/query", strings.NewReader(`{"sql": "SELECT count(*) FROM cloudtrail"}`))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Origin", fx.url)
+				req.Header.Set(server.CSRFHeader, fx.srv.CSRF())
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				codes[i] = res.StatusCode
+			})
+		}
+		wg.Wait()
+		if slices.Equal(codes, slices.Repeat([]int{http.StatusOK}, len(codes))) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after a cancel, %d queries at once are answered %v: a slot is still taken", len(codes), codes)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // sourceRecord returns the record with eventID id from the generated
@@ -893,10 +928,14 @@ func TestViews(t *testing.T) {
 		t.Errorf("the time range shows %q", r)
 	}
 
-	// Cancel a query that would run for minutes.
+	// Cancel a query that would run for minutes: the server stops it, and
+	// its query slot is free again.
 	p.setSQL("SELECT count(*) FROM cloudtrail a CROSS JOIN cloudtrail b CROSS JOIN cloudtrail c CROSS JOIN cloudtrail d")
-	p.do(chromedp.Click(chromedp.ID("run")), chromedp.WaitEnabled(chromedp.ID("cancel")), chromedp.Click(chromedp.ID("cancel")))
+	p.do(chromedp.Click(chromedp.ID("run")), chromedp.WaitEnabled(chromedp.ID("cancel")))
+	time.Sleep(500 * time.Millisecond) // running on the server
+	p.do(chromedp.Click(chromedp.ID("cancel")))
 	p.wait(`(document.querySelector('#view .stats')?.textContent || '').startsWith('Cancelled') && !document.querySelector('#run').disabled`)
+	fx.slotsFree(t)
 	p.check()
 
 	// A hundred thousand rows: they stream in, the page holds a few dozen
