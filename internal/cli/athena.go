@@ -2,18 +2,12 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"slices"
-	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 
+	"github.com/trailsql/trailsql/internal/app"
 	"github.com/trailsql/trailsql/internal/athena"
-	"github.com/trailsql/trailsql/internal/mirror"
-	"github.com/trailsql/trailsql/internal/source"
 )
 
 // AthenaDDLOptions are the settings of `trailsql athena ddl`.
@@ -101,8 +95,8 @@ func runAthenaDDL(ctx context.Context, f *Factory, opts *AthenaDDLOptions) error
 	}
 	// The lake's table projects no region: region is a column of its files.
 	discover := len(opts.Accounts) == 0 || (opts.Raw != "" && len(opts.Regions) == 0) || opts.FirstYear == 0
-	if discover || (opts.Raw != "" && !rawHasOrg(opts.Raw)) {
-		found, raw, err := discoverLayout(ctx, f, &opts.S3, opts.Lake, opts.Raw)
+	if discover || (opts.Raw != "" && !app.RawHasOrg(opts.Raw)) {
+		found, raw, err := app.DiscoverLayout(ctx, opts.S3.config(f), opts.Lake, opts.Raw)
 		if err != nil {
 			return err
 		}
@@ -121,107 +115,4 @@ func runAthenaDDL(ctx context.Context, f *Factory, opts *AthenaDDLOptions) error
 		return &UsageError{Err: err}
 	}
 	return athena.Write(f.IO.Out, a)
-}
-
-// rawHasOrg reports whether a raw trail URL names the organization folder.
-func rawHasOrg(raw string) bool {
-	parts := strings.Split(strings.TrimSuffix(raw, "/"), "/")
-	return strings.HasPrefix(parts[len(parts)-1], "o-")
-}
-
-// discoverLayout reads the accounts, regions and first year of the S3
-// lake and of the raw trail, and completes the raw trail's URL with its
-// organization folder.
-func discoverLayout(ctx context.Context, f *Factory, s3f *S3Flags, lakeURL, raw string) (mirror.Layout, string, error) {
-	var all mirror.Layout
-	add := func(l mirror.Layout) {
-		all.Accounts = append(all.Accounts, l.Accounts...)
-		all.Regions = append(all.Regions, l.Regions...)
-		if l.FirstYear != 0 && (all.FirstYear == 0 || l.FirstYear < all.FirstYear) {
-			all.FirstYear = l.FirstYear
-		}
-	}
-	if lakeURL != "" {
-		bucket, _, err := source.ParseS3URL(lakeURL)
-		if err != nil {
-			return all, raw, &UsageError{Err: err}
-		}
-		c, err := source.DialS3(ctx, bucket, s3f.config(f))
-		if err != nil {
-			return all, raw, err
-		}
-		l, err := mirror.Discover(ctx, c, lakeURL)
-		if err != nil {
-			return all, raw, err
-		}
-		add(l)
-	}
-	if raw != "" {
-		src, err := source.NewS3(ctx, raw, s3f.config(f), source.S3Options{})
-		if err != nil {
-			return all, raw, err
-		}
-		places, err := src.Discover(ctx, source.Filter{})
-		if err != nil {
-			return all, raw, err
-		}
-		var orgs []string
-		var logs []source.Place
-		for _, p := range places {
-			if p.Kind == "CloudTrail" {
-				logs = append(logs, p)
-				if !slices.Contains(orgs, p.Org) {
-					orgs = append(orgs, p.Org)
-				}
-			}
-		}
-		switch {
-		case len(orgs) > 1:
-			return all, raw, usagef("%s holds the logs of several organizations (%s): name one, e.g. --raw %s%s/",
-				raw, strings.Join(orgs, ", "), strings.TrimSuffix(raw, "/")+"/", orgs[0])
-		case len(orgs) == 1 && orgs[0] != "" && !rawHasOrg(raw):
-			raw = strings.TrimSuffix(raw, "/") + "/" + orgs[0] + "/"
-		}
-		l, err := placesLayout(ctx, src.Client(), logs)
-		if err != nil {
-			return all, raw, err
-		}
-		add(l)
-	}
-	slices.Sort(all.Accounts)
-	all.Accounts = slices.Compact(all.Accounts)
-	slices.Sort(all.Regions)
-	all.Regions = slices.Compact(all.Regions)
-	return all, raw, nil
-}
-
-// placesLayout reads the first year of each trail folder (one listing
-// each).
-func placesLayout(ctx context.Context, c *source.S3Client, places []source.Place) (mirror.Layout, error) {
-	var l mirror.Layout
-	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(16)
-	for _, p := range places {
-		l.Accounts = append(l.Accounts, p.Account)
-		l.Regions = append(l.Regions, p.Region)
-		g.Go(func() error {
-			years, err := c.Folders(gctx, p.Prefix)
-			if err != nil {
-				return err
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			for _, y := range years {
-				if n, err := strconv.Atoi(y); err == nil && (l.FirstYear == 0 || n < l.FirstYear) {
-					l.FirstYear = n
-				}
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return l, fmt.Errorf("cannot read the years of the trail: %w", err)
-	}
-	return l, nil
 }
