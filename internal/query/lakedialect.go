@@ -19,8 +19,9 @@ import (
 // camelCase names of Lake's queries need no mapping.
 //
 // parseLake replaces such a FROM target by the view cloudtrail_lake_events
-// (lakeViewSQL), which has Lake's schema over the lake's rows. Pruning does
-// not see through the view: a Lake query reads every file.
+// (lakeViewSQL), which has Lake's schema over the lake's rows. Pruning sees
+// through the view: a SELECT that reads it alone scans only the files its
+// WHERE clause may match, with Lake's column semantics (prune_lake.go).
 
 // lakeView is the view with CloudTrail Lake's schema.
 const lakeView = "cloudtrail_lake_events"

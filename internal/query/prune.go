@@ -363,6 +363,8 @@ func (c *fileCheck) eval(n *pred, v partView) truth {
 		return isFalse | isNull
 	case predTime:
 		return timeTruth(c.f.sum, n.cond.op, n.cond.values[0])
+	case predLakeTime, predLakeRegion:
+		return evalLake(n, c.f, v) // prune_lake.go
 	}
 	return anyT
 }
@@ -458,7 +460,7 @@ func keepFile(n *pred, f dataFile) (keep bool, narrowed dataFile, whole bool) {
 // layout, account, year and month for a bucket's.
 func folderOnly(n *pred, f dataFile) bool {
 	switch n.kind {
-	case predAny, predToken, predTime:
+	case predAny, predToken, predTime, predLakeTime, predLakeRegion:
 		return false
 	case predPart:
 		if !f.bucket {
@@ -537,7 +539,7 @@ func pruneQuery(ctx context.Context, m marked, p pruner) (string, [][]dataFile) 
 			continue
 		}
 		acct, ok := tables[ref.view]
-		if !ok {
+		if !ok && !ref.lake {
 			continue
 		}
 		where := ref.where
@@ -582,7 +584,11 @@ func pruneQuery(ctx context.Context, m marked, p pruner) (string, [][]dataFile) 
 		if len(keep) == len(st.files) {
 			continue
 		}
-		s := "(" + sourceSQL(keep) + ")"
+		src := sourceSQL
+		if ref.lake {
+			src = lakeSourceSQL // Lake's view over the files kept (prune_lake.go)
+		}
+		s := "(" + src(keep) + ")"
 		if ref.alias == "" {
 			s += " AS " + quoteIdent(toks[i].name())
 		}

@@ -34,6 +34,7 @@ type lakeRef struct {
 	top   *topSpec    // the ORDER BY ... LIMIT that top-N pruning serves, or nil
 	iso   bool        // top's key is from_iso8601_timestamp(eventtime) (read as eventtimestamp)
 	pos   sqltree.Pos // the offset of its (last) name part in the analysed text
+	lake  bool        // the table is CloudTrail Lake's view (prune_lake.go)
 }
 
 // markerPrefix starts the comment that follows a lake table's name in the
@@ -204,25 +205,30 @@ func (a *analysis) selectStmt(s *sqltree.Select, q *sqltree.Query, shadow map[st
 		case *sqltree.Table:
 			last := r.Name[len(r.Name)-1]
 			view := strings.ToLower(last.Name)
-			if len(r.Name) != 1 || !isLakeTable(view) {
+			if len(r.Name) != 1 || !isLakeTable(view) && view != lakeView {
 				return
 			}
-			ref := &lakeRef{view: view, name: last.Name, pos: last.Pos}
+			ref := &lakeRef{view: view, name: last.Name, pos: last.Pos, lake: view == lakeView}
 			ref.use = only && !shadow[view] && (r.Alias == nil || len(r.Alias.Columns) == 0)
 			if r.Alias != nil && r.Alias.Name != nil {
 				ref.alias = r.Alias.Name.Name
 			}
 			a.refs = append(a.refs, ref)
 			if ref.use {
-				if s.Where != nil {
+				switch {
+				case s.Where != nil && ref.lake:
+					ref.where = buildLakePred(s.Where, ref)
+				case s.Where != nil:
 					ref.where = buildPred(s.Where, ref)
+				}
+				if s.Where != nil {
 					sqltree.Walk(s.Where, func(n sqltree.Node) bool {
 						_, p := n.(*sqltree.Param)
 						ref.param = ref.param || p
 						return !ref.param
 					})
 				}
-				if q != nil {
+				if q != nil && !ref.lake {
 					ref.top, ref.iso = readTopTree(q, s, ref)
 				}
 			}
@@ -277,6 +283,7 @@ type pred struct {
 	// (=, <>, <, <=, >, >=) and the string it is compared with.
 	cond   condition
 	probes []needle.Probe
+	stamp  int64 // predLakeTime: the time compared with, UTC microseconds
 }
 
 var anyPred = &pred{kind: predAny}

@@ -1,0 +1,284 @@
+package query
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trailsql/trailsql/internal/sqltree"
+)
+
+// openLakeFixtures opens the Lake fixture's lake twice: with pruning and
+// without.
+func openLakeFixtures(t *testing.T) (pruned, full *Engine, evs []*fxEvent) {
+	t.Helper()
+	evs = lakeEvents()
+	src := t.TempDir()
+	writeFixtureLogs(t, src, evs)
+	dir := t.TempDir()
+	if sum := ingestDir(t, src, dir, 0); sum.Written != len(evs) {
+		t.Fatalf("lake fixture: ingest wrote %d events of %d", sum.Written, len(evs))
+	}
+	pruned = openLake(t, dir, Options{})
+	full = openLake(t, dir, Options{})
+	full.noPrune = true
+	return pruned, full, evs
+}
+
+// TestLakePruneSameAnswers runs every Lake sample that runs with pruning
+// and without: the rows must be the same, and the samples with a time or
+// an indexed condition must read fewer files.
+func TestLakePruneSameAnswers(t *testing.T) {
+	pruned, full, _ := openLakeFixtures(t)
+	total := len(pruned.snapshot().files)
+	ctx := context.Background()
+	ran, fewer := 0, 0
+	for i, c := range lakeCases() {
+		if c.fails != "" && c.fixes == nil && c.cut == "" {
+			continue
+		}
+		q := readLakeQuery(t, c, lakeForms[i%len(lakeForms)])
+		if c.fails != "" {
+			q = fixLakeQuery(t, c, q)
+		}
+		want, err := full.Query(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %v", c.file, err)
+		}
+		got, err := pruned.Query(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: pruned: %v", c.file, err)
+		}
+		if a, b := sortedRows(got.Rows), sortedRows(want.Rows); !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: pruned rows differ\npruned: %v\n  full: %v", c.file, a, b)
+		}
+		if want.Stats.Files < total {
+			t.Errorf("%s: without pruning read %d files of %d", c.file, want.Stats.Files, total)
+		}
+		ran++
+		if got.Stats.Files < total {
+			fewer++
+		}
+		if narrows := lakeNarrows(q); narrows && got.Stats.Files >= total {
+			t.Errorf("%s: has a time window or an indexed condition but read all %d files", c.file, total)
+		}
+	}
+	t.Logf("%d Lake samples: same rows pruned and not; %d read fewer than %d files", ran, fewer, total)
+	if ran < 40 || fewer == 0 {
+		t.Errorf("%d samples ran, %d pruned", ran, fewer)
+	}
+}
+
+// lakeNarrows says whether a sample's WHERE clause (at its top level, an
+// AND) has a condition that the fixture's files decide: an eventTime
+// window that leaves out the fixture's February, or an indexed column
+// compared with a value. It is computed on the tree, independently of the
+// analysis, from what the samples are known to say.
+func lakeNarrows(q string) bool {
+	stmt, err := parseLake(q)
+	if err != nil {
+		return false
+	}
+	qq, ok := stmt.(*sqltree.Query)
+	if !ok {
+		return false
+	}
+	s, ok := qq.Body.(*sqltree.Select)
+	if !ok || s.Where == nil || len(s.From) != 1 {
+		return false
+	}
+	var conj []sqltree.Expr
+	var split func(e sqltree.Expr)
+	split = func(e sqltree.Expr) {
+		if b, ok := e.(*sqltree.Binary); ok && strings.EqualFold(b.Op, "AND") {
+			split(b.X)
+			split(b.Y)
+			return
+		}
+		conj = append(conj, e)
+	}
+	split(s.Where)
+	for _, e := range conj {
+		b, ok := e.(*sqltree.Binary)
+		if !ok {
+			continue
+		}
+		id, ok := b.X.(*sqltree.Ident)
+		lit, okl := b.Y.(*sqltree.StringLit)
+		if !ok || !okl {
+			continue
+		}
+		switch strings.ToLower(id.Name) {
+		case "eventtime":
+			if (b.Op == ">" || b.Op == ">=") && lit.Value >= lakeFrom {
+				return true
+			}
+		case "sourceipaddress", "recipientaccountid":
+			return b.Op == "="
+		}
+	}
+	return false
+}
+
+// TestLakeTimeLiterals checks lakeTimeLit against DuckDB's cast of the
+// same text to TIMESTAMP, and that it leaves alone the forms it does not
+// compute.
+func TestLakeTimeLiterals(t *testing.T) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	read := []string{"2019-09-29", "2019-09-29 00:00:00", "2019-09-29T23:59:59", "2019-09-30 10:20:00.5", "2019-09-30 10:20:00.123456",
+		"2024-02-29 12:00:00.000001", "1970-01-01", "1969-12-31 23:59:59.999999", "9999-12-31 23:59:59"}
+	for _, s := range read {
+		for _, typ := range []string{"", "TIMESTAMP", "DATE"} {
+			var lit sqltree.Expr = &sqltree.StringLit{Value: s}
+			cast := "CAST(" + quoteString(s) + " AS TIMESTAMP)"
+			if typ != "" {
+				lit = &sqltree.TypedLit{Type: typ, Value: s}
+				cast = "CAST(" + typ + " " + quoteString(s) + " AS TIMESTAMP)"
+			}
+			got, ok := lakeTimeLit(lit)
+			var want int64
+			derr := db.QueryRow("SELECT epoch_us(" + cast + ")").Scan(&want)
+			if typ == "DATE" && len(s) > 10 {
+				if ok {
+					t.Errorf("DATE %q read as %d", s, got)
+				}
+				continue
+			}
+			if derr != nil || !ok || got != want {
+				t.Errorf("%s %q: lakeTimeLit %d %v, DuckDB %d %v", typ, s, got, ok, want, derr)
+			}
+		}
+	}
+	for _, s := range []string{"2019-09-29 00:00:00Z", "2019-09-29 00:00:00+02", "2019-9-29", "2019-09-29 0:00:00", "20190929", "2019-09-29 00:00",
+		"2019-09-29 00:00:00.1234567", "2019-09-29 00:00:00.", " 2019-09-29", "2019-02-30", "now", "2019-09-29 24:00:00"} {
+		if us, ok := lakeTimeLit(&sqltree.StringLit{Value: s}); ok {
+			t.Errorf("%q read as %d", s, us)
+		}
+	}
+}
+
+// lakeGen generates random WHERE clauses in Lake's dialect.
+type lakeGen struct {
+	whereGen
+	stamps []string // time literals: the files' boundary times, and next to them
+}
+
+func (g *lakeGen) time() string {
+	s := g.pick(g.stamps...)
+	switch g.r.Intn(4) {
+	case 0:
+		return "TIMESTAMP " + quoteString(s)
+	case 1:
+		if len(s) >= 10 {
+			return "DATE " + quoteString(s[:10])
+		}
+	}
+	return quoteString(s)
+}
+
+func (g *lakeGen) leaf() string {
+	q := g.qual
+	switch g.r.Intn(12) {
+	case 0, 1, 2:
+		return q + "eventTime" + g.pick(" = ", " <> ", " < ", " <= ", " > ", " >= ") + g.time()
+	case 3:
+		return g.time() + g.pick(" < ", " >= ", " = ") + q + "eventTime"
+	case 4:
+		return q + "eventTime" + g.pick(" BETWEEN ", " NOT BETWEEN ") + g.time() + " AND " + g.time()
+	case 5:
+		return q + "awsRegion" + g.pick(" = ", " <> ") + g.str(genRegions...)
+	case 6:
+		return q + "awsRegion" + g.pick(" IN ", " NOT IN ") + g.list(genRegions...)
+	case 7:
+		return q + "eventName" + g.pick(" = ", " <> ") + g.str(genNames...)
+	case 8:
+		if g.r.Intn(2) == 0 {
+			return q + "sourceIPAddress = " + g.str(genIPs...)
+		}
+		return q + "sourceIPAddress" + g.pick(" IN ", " NOT IN ") + g.list(genIPs...)
+	case 9:
+		return q + "userIdentity.arn" + g.pick(" LIKE ", " NOT LIKE ") + g.str("%user/mallory%", "%:23%", "%assumed-role%")
+	case 10:
+		return q + "recipientAccountId = " + g.str(genAccounts...)
+	default:
+		return "CASE WHEN " + g.leaf() + " THEN " + g.pick("true", "false") + " ELSE " + g.pick("true", "false", "NULL") + " END"
+	}
+}
+
+func (g *lakeGen) expr(depth int) string {
+	if depth <= 0 || g.r.Intn(3) == 0 {
+		return g.leaf()
+	}
+	switch g.r.Intn(5) {
+	case 0, 1:
+		return "(" + g.expr(depth-1) + " OR " + g.expr(depth-1) + ")"
+	case 2, 3:
+		return "(" + g.expr(depth-1) + " AND " + g.expr(depth-1) + ")"
+	default:
+		return "NOT (" + g.expr(depth-1) + ")"
+	}
+}
+
+// TestLakePruneProperty runs random Lake WHERE trees (eventTime compared
+// with the files' own boundary times as strings, TIMESTAMP and DATE
+// literals; awsRegion; indexed columns; AND/OR/NOT) with and without
+// pruning on the three layouts: the rows must be the same.
+func TestLakePruneProperty(t *testing.T) {
+	n := 100
+	if testing.Short() {
+		n = 40
+	}
+	for li, layout := range layouts {
+		t.Run(layout, func(t *testing.T) {
+			pruned, full, total := prunedAndFull(t, layout)
+			g := &lakeGen{whereGen: whereGen{r: rand.New(rand.NewSource(int64(111 + li)))}}
+			g.stamps = []string{"2019-02-24", "2019-09-29", "2019-09-30 10:20:00", "2019-10-01", "2019-10-02T00:00:00", "2020-01-01"}
+			add := func(us int64) {
+				for _, d := range []int64{-1, 0, 1, 1_000_000} {
+					t := time.UnixMicro(us + d).UTC()
+					g.stamps = append(g.stamps, t.Format("2006-01-02 15:04:05.999999"), t.Format("2006-01-02T15:04:05"))
+				}
+			}
+			for _, f := range pruned.snapshot().files {
+				if s := f.sum; s != nil && s.Stamped > 0 {
+					add(s.MinStamp)
+					add(s.MaxStamp)
+					for _, p := range s.Parts {
+						add(p.MinStamp)
+						add(p.MaxStamp)
+					}
+				}
+			}
+			fewer := 0
+			for range n {
+				g.qual = ""
+				from := "$EDS_ID"
+				if g.r.Intn(3) == 0 {
+					from, g.qual = "$EDS_ID e", "e."
+				}
+				q := fmt.Sprintf("SELECT %seventID, %seventTime FROM %s WHERE %s ORDER BY 1", g.qual, g.qual, from, g.expr(3))
+				want := mustQuery(t, full, q)
+				got := mustQuery(t, pruned, q)
+				if !reflect.DeepEqual(got.Rows, want.Rows) {
+					t.Fatalf("%s\npruned: %v\n  full: %v", q, got.Rows, want.Rows)
+				}
+				if got.Stats.Files < total {
+					fewer++
+				}
+			}
+			t.Logf("%d Lake queries: %d read fewer than %d files", n, fewer, total)
+			if fewer < n/4 {
+				t.Errorf("only %d of %d queries read fewer files", fewer, n)
+			}
+		})
+	}
+}
