@@ -22,6 +22,15 @@
 // :until_day (the same as 'YYYY-MM-DD' strings, compared with the
 // partition columns) and :account (empty for every account).
 //
+// A report that asks what built-in detection rules ask names them in its
+// header, `-- rule: name, ...` (rules of internal/detect/pack): every
+// SELECT of its SQL that reads the cloudtrail table also keeps only the
+// events one of those rules matches, the rules' condition as package
+// detect compiles it, added to the syntax tree (package sqltree) of the
+// bound query. The report's own SQL then holds only its scope and how it
+// presents the events, and the report and the rules answer from one
+// condition.
+//
 // Timeline lists, in time order, every event of a principal, touching a
 // resource, or from a source address. WriteMarkdown and WriteHTML render a
 // report run as an incident-ready document.

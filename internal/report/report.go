@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/trailsql/trailsql/internal/sqltree"
 )
 
 //go:embed reports/*.sql
@@ -30,6 +32,14 @@ type Report struct {
 	Params []Param
 	// SQL is the query as written, with :name parameters and its header.
 	SQL string
+	// Rules are the built-in detection rules (by name) the report shares
+	// its selection with (header `-- rule: a, b`): each SELECT of SQL that
+	// reads cloudtrail also keeps only the events one of them matches, as
+	// compiled by package detect, so that the report and the rules answer
+	// from one condition.
+	Rules []string
+
+	where sqltree.Expr // the OR of the Rules' conditions
 }
 
 // Param is one parameter of a report.
@@ -80,6 +90,7 @@ func LoadFS(fsys fs.FS) (*Library, error) {
 	sort.Strings(names)
 	lib := &Library{byName: map[string]*Report{}}
 	var errs []error
+	var conds map[string]sqltree.Expr
 	for _, n := range names {
 		b, err := fs.ReadFile(fsys, n)
 		if err != nil {
@@ -90,6 +101,17 @@ func LoadFS(fsys fs.FS) (*Library, error) {
 		if err != nil {
 			errs = append(errs, fmt.Errorf("cannot load report %s: %w", n, err))
 			continue
+		}
+		if len(r.Rules) > 0 {
+			if conds == nil {
+				if conds, err = ruleConditions(); err != nil {
+					return nil, err
+				}
+			}
+			if err := r.linkRules(conds); err != nil {
+				errs = append(errs, err)
+				continue
+			}
 		}
 		lib.reports = append(lib.reports, r)
 		lib.byName[r.Name] = r
@@ -133,6 +155,12 @@ func Parse(name, text string) (*Report, error) {
 			r.Title = val
 		case "question":
 			r.Question = val
+		case "rule":
+			for _, n := range strings.Split(val, ",") {
+				if n = strings.TrimSpace(n); n != "" {
+					r.Rules = append(r.Rules, n)
+				}
+			}
 		case "description":
 			if r.Description != "" {
 				r.Description += " "

@@ -124,6 +124,11 @@ func (r *Report) Bind(in Inputs) (string, []any, []ParamValue, error) {
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("BUG: report %s was loaded with bad SQL: %w", r.Name, err)
 	}
+	if r.where != nil {
+		if text, err = withCondition(text, r.where); err != nil {
+			return "", nil, nil, fmt.Errorf("BUG: report %s: %w", r.Name, err)
+		}
+	}
 	args := make([]any, len(names))
 	for i, n := range names {
 		args[i] = values[n]

@@ -1,14 +1,13 @@
 -- title: Security groups opened to the world
 -- question: Who changed a security group to allow traffic from anywhere (0.0.0.0/0 or ::/0), on which ports, and when?
--- description: Parses the request of every AuthorizeSecurityGroupIngress (each permission's IPv4 and IPv6 ranges, as {items: [...]} or as plain lists, and the older top-level cidrIp form) and ModifySecurityGroupRules (each rule's CidrIpv4 and CidrIpv6, one rule or a list), and keeps the rules whose source is the whole internet, on any port or protocol. Failed calls are shown with their error code.
+-- description: The events of the built-in detection rule ec2-security-group-open-to-world (AuthorizeSecurityGroupIngress and ModifySecurityGroupRules with a /0 source; failed calls, which change nothing, are left out), one row per rule opened: the request is parsed (each permission's IPv4 and IPv6 ranges, as {items: [...]} or as plain lists, and the older top-level cidrIp form; each ModifySecurityGroupRules rule's CidrIpv4 and CidrIpv6, one rule or a list) and the ranges whose source is the whole internet (a /0) kept, on any port or protocol.
+-- rule: ec2-security-group-open-to-world
 -- param: group (string, default ''): only this security group id ('' for every group)
 WITH sg AS (
   SELECT * FROM cloudtrail
   WHERE year || '-' || month || '-' || day BETWEEN :since_day AND :until_day
   AND eventtimestamp >= :since AND eventtimestamp < :until
   AND (:account = '' OR account = :account)
-    AND eventsource = 'ec2.amazonaws.com'
-    AND eventname IN ('AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules')
 ),
 authorize AS (
   SELECT sg.*, json_extract_scalar(requestparameters, '$.groupId') AS group_id,
@@ -61,8 +60,8 @@ modify AS (
 )
 SELECT eventtime, account, awsregion, coalesce(useridentity.arn, useridentity.username, useridentity.invokedby, useridentity.accountid) AS who, eventname, group_id, protocol,
        CASE WHEN protocol = '-1' THEN 'all' WHEN from_port = to_port THEN from_port ELSE from_port || '-' || to_port END AS ports,
-       cidr, sourceipaddress, errorcode
+       cidr, sourceipaddress
 FROM (SELECT * FROM authorize UNION ALL SELECT * FROM modify)
-WHERE cidr IN ('0.0.0.0/0', '::/0')
+WHERE cidr LIKE '%/0'
   AND (:group = '' OR group_id = :group)
 ORDER BY eventtimestamp, eventid, cidr
