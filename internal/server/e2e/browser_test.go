@@ -850,6 +850,17 @@ func firstDiff(a, b []byte) string {
 		len(a), len(b), i, a[lo:min(len(a), i+120)], b[lo:min(len(b), i+120)])
 }
 
+// awkwardSQL has values that CSV must quote or that JavaScript writes
+// otherwise than Go: commas, quotes, line breaks, leading spaces, empty
+// text and NULL, booleans, tiny and huge numbers, dates and times of each
+// type, text beyond ASCII.
+const awkwardSQL = `SELECT 'a,b' AS comma, 'say "hi"' AS quote, 'line1
+line2' AS newline, ' lead' AS lead, '' AS empty, CAST(NULL AS varchar) AS nul, true AS yes,
+  CAST(0.0000001 AS double) AS tiny, CAST(1e20 AS double) AS huge, CAST(2.5e15 AS double) AS big, 123456789012345 AS int,
+  length(eventname) / 3.0 AS third, DATE '2019-09-30' AS d, TIMESTAMP '2019-09-30 12:00:00.123' AS ts,
+  from_iso8601_timestamp(eventtime) AS tstz, 'héllo wörld ✓' AS uni, '\.' AS dot
+FROM cloudtrail ORDER BY eventid LIMIT 20`
+
 // TestViews drives the other views: completion of a struct field, a
 // sample query, the history and a saved query, a time range from the
 // URL, cancelling a query, a timeline, findings and the delivery map.
@@ -927,6 +938,23 @@ func TestViews(t *testing.T) {
 	if r := eval[[]string](p, `[...document.querySelectorAll('#view .timerange select, #view .timerange input')].map(e => e.value)`); !slices.Equal(r, []string{"custom", "2019-09-29T00:00", "2019-09-30T00:00"}) {
 		t.Errorf("the time range shows %q", r)
 	}
+
+	// Awkward values download as the CLI writes them too.
+	for _, sql := range []string{awkwardSQL, "SELECT useridentity, resources, tlsdetails FROM cloudtrail ORDER BY eventid LIMIT 50"} {
+		g = p.answer(chromedp.Navigate(fx.url + "/#/query?" + url.Values{"sql": {sql}}.Encode()))
+		if g.Error != "" {
+			t.Fatalf("%s: %s", sql, g.Error)
+		}
+		got := p.download(chromedp.Click(chromedp.CSS(`#view .downloads button`)))
+		if want := cliOutput(t, ctx, "query", "--lake", fx.lake, "--format", "csv", sql); !bytes.Equal(got, want) {
+			t.Errorf("%s: the CSV download differs from the CLI's:\n%s", sql, firstDiff(got, want))
+		}
+		got = p.download(chromedp.Click(chromedp.CSS(`#view .downloads button:nth-of-type(2)`)))
+		if want := cliOutput(t, ctx, "query", "--lake", fx.lake, "--format", "json", sql); !bytes.Equal(got, want) {
+			t.Errorf("%s: the JSON download differs from the CLI's:\n%s", sql, firstDiff(got, want))
+		}
+	}
+	p.check()
 
 	// Cancel a query that would run for minutes: the server stops it, and
 	// its query slot is free again.

@@ -93,6 +93,8 @@ export function toJSON(columns, rows) {
     return JSON.stringify(n > 1 ? `${c.name}_${n}` : c.name);
   });
   if (!rows.length) return '[]\n';
-  const lines = rows.map(r => '{' + r.map((v, i) => keys[i] + ':' + JSON.stringify(v ?? null)).join(',') + '}');
+  // Numbers as Go writes them (1e+20, 0.0000001), the rest as JSON.
+  const value = (v, type) => (typeof v === 'number' && Number.isFinite(v) ? formatNumber(v, type) : JSON.stringify(v ?? null));
+  const lines = rows.map(r => '{' + r.map((v, i) => keys[i] + ':' + value(v, columns[i].type)).join(',') + '}');
   return '[\n' + lines.join(',\n') + '\n]\n';
 }
