@@ -285,8 +285,26 @@ func compileMatcher(fm *sigma.FieldMatcher) (sqltree.Expr, error) {
 	}
 	var ref fieldValues
 	var xs []sqltree.Expr
-	for i := range fm.Values {
-		v := &fm.Values[i]
+	values := fm.Values
+	if fm.Op == sigma.OpPattern && !fm.All && !fv.object {
+		// The values are ORed: their patterns make one comparison
+		// (literals one IN list), the null values stay apart.
+		var ps []sigma.Pattern
+		var rest []sigma.Value
+		for _, v := range values {
+			if v.Kind == sigma.KindNull {
+				rest = append(rest, v)
+			} else {
+				ps = append(ps, v.Patterns...)
+			}
+		}
+		if len(ps) > 0 {
+			xs = append(xs, anyValue(fv, false, func(s sqltree.Expr) sqltree.Expr { return patterns(s, ps, fm.Cased) }))
+		}
+		values = rest
+	}
+	for i := range values {
+		v := &values[i]
 		var x sqltree.Expr
 		switch {
 		case fm.Op == sigma.OpPattern && v.Kind == sigma.KindNull:
