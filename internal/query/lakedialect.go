@@ -1,6 +1,7 @@
 package query
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 
@@ -52,13 +53,24 @@ func isLakeTarget(name string) bool {
 // or $EDS_ID after FROM or JOIN is not SQL the parser reads: it is first
 // replaced, in the text, by a name of the same length (so that every
 // position, and so every error's line and column, stays the user's), and
-// the table at that position is renamed on the tree. A quoted
+// the table at that position is renamed on the tree; a syntax error shows
+// the user's line and names. A quoted
 // "<uuid>" or "arn:..." is a table name already.
 func parseLake(sql string) (sqltree.Statement, error) {
 	text, at := lakeTargets(sql)
 	stmt, err := sqltree.Parse(text)
 	if err != nil {
-		return nil, err
+		var se *sqltree.Error
+		if len(at) == 0 || !errors.As(err, &se) {
+			return nil, err
+		}
+		// Show the user's text, not the names that stood in for the ids.
+		se = se.InSource(sql)
+		for i := range at {
+			n := lakeTargetLen(sql[i:])
+			se.Msg = strings.ReplaceAll(se.Msg, text[i:i+n], sql[i:i+n])
+		}
+		return nil, se
 	}
 	sqltree.Walk(stmt, func(n sqltree.Node) bool {
 		t, ok := n.(*sqltree.Table)

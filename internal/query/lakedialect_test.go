@@ -904,4 +904,25 @@ func TestLakeTargets(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "line 1, column 57") {
 		t.Errorf("error %v, want one at line 1, column 57", err)
 	}
+	// Its context line is the user's text, and so are the names the
+	// message quotes.
+	for _, c := range []struct{ sql, ctx string }{
+		{"SELECT x FROM 0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d WHERE", "  SELECT x FROM 0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d WHERE\n" + strings.Repeat(" ", 58) + "^"},
+		{"SELECT eventname\nFROM $EDS_ID\nWHERE eventtime >", "  WHERE eventtime >\n" + strings.Repeat(" ", 19) + "^"},
+		{"SELECT 1 FROM $EDS_ID x y", "  SELECT 1 FROM $EDS_ID x y\n" + strings.Repeat(" ", 26) + "^"},
+		{"SELECT 1 FROM arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/EXAMPLE-f852 GROUP", "  SELECT 1 FROM arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/EXAMPLE-f852 GROUP\n" + strings.Repeat(" ", 91) + "^"},
+	} {
+		_, err := parseSQL(c.sql)
+		got, ok := SyntaxContext(err)
+		if !ok || got != c.ctx {
+			t.Errorf("%q: context\n%s\nwant\n%s\n(%v)", c.sql, got, c.ctx, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "_EDS_ID") || strings.Contains(fmt.Sprint(err), "_a1b2c3d") {
+			t.Errorf("%q: error names the stand-in: %v", c.sql, err)
+		}
+	}
+	_, err = parseSQL("SELECT 1 FROM $EDS_ID $EDS_ID")
+	if err == nil || strings.Contains(err.Error(), "_EDS_ID") {
+		t.Errorf("error %v names the stand-in", err)
+	}
 }

@@ -44,6 +44,18 @@ func (e *Error) Context() string {
 	return "  " + line + "\n  " + pad.String() + "^"
 }
 
+// InSource returns a copy of e whose Context shows the line of src, a
+// text with the same offsets as the one parsed: a caller that replaced
+// parts of the user's text by text of the same length before parsing
+// shows the user's own line.
+func (e *Error) InSource(src string) *Error {
+	c := *e
+	if c.Offset <= len(src) {
+		c.src = src
+	}
+	return &c
+}
+
 func newError(src string, p Pos, msg string) *Error {
 	off := int(p)
 	if off > len(src) {
