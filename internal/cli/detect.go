@@ -13,6 +13,7 @@ import (
 
 	"github.com/trailsql/trailsql/internal/app"
 	"github.com/trailsql/trailsql/internal/detect"
+	"github.com/trailsql/trailsql/internal/detect/pack"
 	"github.com/trailsql/trailsql/internal/query"
 	"github.com/trailsql/trailsql/internal/sigma"
 )
@@ -128,9 +129,7 @@ func loadDetectRules(opts *DetectOptions) ([]*sigma.Rule, error) {
 }
 
 // packRules are the rules of the built-in pack.
-func packRules() ([]*sigma.Rule, error) {
-	return nil, usagef("no rules: give --rules FILE or folder (the built-in pack is not part of this build)")
-}
+func packRules() ([]*sigma.Rule, error) { return pack.Rules() }
 
 func runDetect(ctx context.Context, f *Factory, opts *DetectOptions) error {
 	var r detect.Range
