@@ -20,7 +20,7 @@ export class Grid {
     this.head = h('div.grid-head', {role: 'row'});
     this.body = h('div.grid-body', {role: 'rowgroup'});
     this.inner = h('div.grid-inner', this.head, this.body);
-    this.el = h('div.grid', {role: 'grid', tabindex: '0'}, this.inner);
+    this.el = h('div.grid', {role: 'grid', tabindex: '0', hidden: true}, this.inner);
     this.el.addEventListener('scroll', () => this.schedule());
     this.frame = 0;
     new ResizeObserver(() => this.schedule()).observe(this.el);

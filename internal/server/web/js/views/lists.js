@@ -1,7 +1,7 @@
 // views/lists.js: sample queries, the query history and saved queries;
 // each entry opens in the query view.
 
-import {h, clear} from '../dom.js';
+import {h, clear, fmtInt, fmtMs} from '../dom.js';
 import * as api from '../api.js';
 import {pick} from '../fields.js';
 
@@ -69,8 +69,8 @@ function meta(it) {
   const rows = pick(it, 'rows');
   const ms = pick(it, 'elapsed_ms');
   const err = pick(it, 'error');
-  if (rows != null) parts.push(`${rows} rows`);
-  if (ms != null) parts.push(`${ms} ms`);
+  if (rows != null) parts.push(`${fmtInt(rows)} ${rows === 1 ? 'row' : 'rows'}`);
+  if (ms != null) parts.push(fmtMs(ms));
   if (err) parts.push('failed: ' + err);
   return parts.length ? h('span.muted', parts.join(' · ')) : null;
 }
