@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/trailsql/trailsql/internal/gaps"
 	"github.com/trailsql/trailsql/internal/gen"
@@ -393,4 +395,62 @@ func TestClose(t *testing.T) {
 		t.Fatalf("the lake is still locked after Close: %v", err)
 	}
 	w2.Close()
+}
+
+// TestConcurrentUse asks one App many questions at once, as the server
+// does: every answer is the one asked alone, and one engine serves them.
+func TestConcurrentUse(t *testing.T) {
+	ctx := context.Background()
+	src, _ := genLogs(t, 3000)
+	dir := filepath.Join(t.TempDir(), "lake")
+	ingestLocal(t, src, dir)
+	a, err := Open(ctx, Config{Lake: dir, Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	want := count(t, a)
+	eng, _ := a.Engine(ctx)
+	var g errgroup.Group
+	for i := range 8 {
+		g.Go(func() error {
+			if e, err := a.Engine(ctx); err != nil || e != eng {
+				return fmt.Errorf("goroutine %d: another engine (%v)", i, err)
+			}
+			switch i % 3 {
+			case 0:
+				r, err := a.Query(ctx, "SELECT count(*) FROM cloudtrail")
+				if err != nil {
+					return err
+				}
+				if n := int(r.Rows[0][0].(int64)); n != want {
+					return fmt.Errorf("goroutine %d: count %d, want %d", i, n, want)
+				}
+			case 1:
+				rows, err := a.Stream(ctx, "SELECT eventid FROM cloudtrail")
+				if err != nil {
+					return err
+				}
+				n := 0
+				for rows.Next() {
+					n++
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return err
+				}
+				if n != want {
+					return fmt.Errorf("goroutine %d: streamed %d rows, want %d", i, n, want)
+				}
+			case 2:
+				if _, err := a.Tables(ctx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
 }
