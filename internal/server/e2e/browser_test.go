@@ -69,7 +69,7 @@ type fixture struct {
 	url        string
 }
 
-func newFixture(t *testing.T, ctx context.Context) *fixture {
+func newFixture(t *testing.T, ctx context.Context, cfg server.Config) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	fx := &fixture{logs: filepath.Join(dir, "logs"), lake: filepath.Join(dir, "lake")}
@@ -94,7 +94,8 @@ func newFixture(t *testing.T, ctx context.Context) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { fx.app.Close() })
-	fx.srv, err = server.New(fx.app, server.Config{Now: now})
+	cfg.Now = now
+	fx.srv, err = server.New(fx.app, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -590,7 +591,7 @@ func TestConsole(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	fx := newFixture(t, ctx)
+	fx := newFixture(t, ctx, server.Config{})
 	p := newPage(t, ctx)
 	wantCSV := cliOutput(t, ctx, "query", "--lake", fx.lake, "--format", "csv", consoleSQL)
 	want := parseCSV(t, wantCSV)
@@ -868,7 +869,7 @@ func TestViews(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	fx := newFixture(t, ctx)
+	fx := newFixture(t, ctx, server.Config{})
 	p := newPage(t, ctx)
 
 	// Completion: a struct's fields after its name and a dot.
@@ -1080,5 +1081,43 @@ func TestViews(t *testing.T) {
 		t.Errorf("with a dark preference the page's background is %s", bg)
 	}
 	p.shot("dark", false)
+	p.check()
+}
+
+// TestToken opens the console of a server bound to every address, which
+// needs its token: without it the page is refused; with ?token= once, the
+// browser keeps it (a cookie) and the console works, writes included.
+func TestToken(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const token = "e2e-token-0123456789abcdef"
+	// Bound to 0.0.0.0 by its configuration; the test reaches it on
+	// loopback only (httptest listens on 127.0.0.1).
+	fx := newFixture(t, ctx, server.Config{Addr: "0.0.0.0:8080", Token: token})
+	p := newPage(t, ctx)
+	const sql = "SELECT eventname, count(*) AS n FROM cloudtrail GROUP BY eventname ORDER BY n DESC, eventname LIMIT 5"
+	view := "#/query?" + url.Values{"sql": {sql}}.Encode()
+
+	p.do(chromedp.Navigate(fx.url + "/" + view))
+	if body := eval[string](p, `document.body.innerText`); !strings.Contains(body, "token") || eval[bool](p, `!!document.querySelector('#sql')`) {
+		t.Fatalf("without the token the server answers the page: %q", body)
+	}
+	p.shot("refused", false)
+	g := p.answer(chromedp.Navigate(fx.url + "/?token=" + token + view))
+	want := parseCSV(t, cliOutput(t, ctx, "query", "--lake", fx.lake, "--format", "csv", sql))
+	if g.Error != "" || !reflect.DeepEqual(g.Rows, want[1:]) {
+		t.Errorf("with the token: %q (%s), the CLI writes %q", g.Rows, g.Error, want[1:])
+	}
+	if u := eval[string](p, `location.href`); strings.Contains(u, "token") || !strings.HasSuffix(u, view) {
+		t.Errorf("after the token the page is at %s, want the view without the token", u)
+	}
+	// A write (the history entry the query made) went through the token and
+	// CSRF checks.
+	p.do(chromedp.Navigate(fx.url+"/#/history"), chromedp.WaitVisible(chromedp.CSS(`#view .history li`)))
+	if got := eval[string](p, `document.querySelector('#view .history li .sql-preview').textContent`); got != sql {
+		t.Errorf("the history holds %q", got)
+	}
+	p.shot("token", false)
 	p.check()
 }
