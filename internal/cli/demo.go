@@ -6,12 +6,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trailsql/trailsql/internal/app"
+	"github.com/trailsql/trailsql/internal/detect"
+	"github.com/trailsql/trailsql/internal/detect/pack"
 	"github.com/trailsql/trailsql/internal/gen"
 	"github.com/trailsql/trailsql/internal/ingest"
 	"github.com/trailsql/trailsql/internal/lake"
@@ -171,6 +175,9 @@ func runDemo(ctx context.Context, f *Factory, opts *DemoOptions) error {
 			return err
 		}
 	}
+	if err := demoDetect(ctx, out, a, len(demoQuestions)+3, lakePath); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "Ask your own questions:\n  trailsql query --lake %s \"SELECT eventname, count(*) FROM cloudtrail GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"\n", lakePath)
 	fmt.Fprintf(out, "  trailsql tables --lake %s\n", lakePath)
 	return nil
@@ -190,6 +197,50 @@ func answer(ctx context.Context, out io.Writer, a *app.App, n int, q demoQuestio
 		return err
 	}
 	fmt.Fprintf(out, "   answered in %s, %d of %d Parquet files read\n\n", res.Stats.Wall.Round(time.Millisecond), res.Stats.Files, res.Stats.FilesTotal)
+	return nil
+}
+
+// demoDetect runs the built-in detection rules and lists what they find,
+// the most severe first.
+func demoDetect(ctx context.Context, out io.Writer, a *app.App, n int, lakePath string) error {
+	srules, err := pack.Rules()
+	if err != nil {
+		return err
+	}
+	rules, err := detect.Compile(srules)
+	if err != nil {
+		return fmt.Errorf("cannot compile the built-in rules: %w", err)
+	}
+	start := time.Now()
+	found, err := detect.Run(ctx, a, rules, detect.Range{})
+	if err != nil {
+		return fmt.Errorf("cannot run the built-in rules: %w", err)
+	}
+	running := 0
+	for _, r := range rules {
+		if !r.Quiet() {
+			running++
+		}
+	}
+	fmt.Fprintf(out, "%d. What do the %d built-in detection rules find?\n\n   $ trailsql detect --lake %s\n\n", n, running, lakePath)
+	rank := map[string]int{"critical": 0, "high": 1, "medium": 2, "low": 3, "informational": 4}
+	slices.SortStableFunc(found, func(x, y detect.Finding) int { return rank[x.Level] - rank[y.Level] })
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for i, f := range found {
+		if i == 25 {
+			fmt.Fprintf(tw, "   ... and %d more\n", len(found)-i)
+			break
+		}
+		events := "events"
+		if f.Events == 1 {
+			events = "event"
+		}
+		fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\t%d %s\n", f.Level, f.Title, f.First.UTC().Format(time.RFC3339), f.Principal, f.Events, events)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n   %d findings in %s\n\n", len(found), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
