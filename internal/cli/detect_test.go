@@ -10,8 +10,8 @@ import (
 )
 
 // detectTestRules writes three rules: StopLogging (plain), a burst of
-// mallory's calls (event_count over 10m windows) and one with a keyword
-// search, which the compiler refuses.
+// mallory's calls (event_count over 10m windows) and one with the expand
+// modifier, which the compiler refuses.
 func detectTestRules(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -50,14 +50,14 @@ correlation:
     condition: {gte: 2}
 level: medium
 `,
-		"keyword.yml": `title: Keyword search
+		"expand.yml": `title: Placeholder expansion
 id: 44444444-4444-4444-8444-444444444444
 status: test
 logsource: {product: aws, service: cloudtrail}
 detection:
-    keywords:
-        - ghost-admin
-    condition: keywords
+    selection:
+        sourceIPAddress|expand: '%admin_ips%'
+    condition: selection
 level: low
 `,
 	}
@@ -106,8 +106,8 @@ func TestDetectCommand(t *testing.T) {
 	if burst == nil || burst[9] != "2" || burst[10] != "userIdentity.userName=mallory" || !strings.HasPrefix(burst[3], "2019-09-30 10:20:00") {
 		t.Errorf("burst finding: %q", burst)
 	}
-	if !strings.Contains(errOut, "rule not run:") || !strings.Contains(errOut, "44444444-4444-4444-8444-444444444444") || !strings.Contains(errOut, "keyword") {
-		t.Errorf("the keyword rule is not reported: %s", errOut)
+	if !strings.Contains(errOut, "rule not run:") || !strings.Contains(errOut, "44444444-4444-4444-8444-444444444444") || !strings.Contains(errOut, `modifier "expand"`) {
+		t.Errorf("the expand rule is not reported: %s", errOut)
 	}
 	if !strings.Contains(errOut, "2 findings (2 new") {
 		t.Errorf("summary: %s", errOut)
@@ -156,8 +156,8 @@ func TestDetectListCommand(t *testing.T) {
 	for _, r := range recs[1:] {
 		byID[r[0]] = r
 	}
-	if r := byID["44444444-4444-4444-8444-444444444444"]; r == nil || r[6] != "false" || !strings.Contains(r[7], "keyword") {
-		t.Errorf("keyword rule: %q", r)
+	if r := byID["44444444-4444-4444-8444-444444444444"]; r == nil || r[6] != "false" || !strings.Contains(r[7], `modifier "expand"`) {
+		t.Errorf("expand rule: %q", r)
 	}
 	if r := byID["33333333-3333-4333-8333-333333333333"]; r == nil || r[3] != "event_count" || r[6] != "true" {
 		t.Errorf("correlation: %q", r)
@@ -177,6 +177,27 @@ func TestDetectCommandErrors(t *testing.T) {
 	} {
 		if code, _, errOut := runQueryCmd(t, "", args...); code != ExitUsage || strings.Count(strings.TrimSpace(errOut), "\n") > 1 {
 			t.Errorf("%v: exit %d, want %d: %s", args, code, ExitUsage, errOut)
+		}
+	}
+}
+
+// TestDetectListBuiltin: without --rules, the built-in pack, every rule of
+// which compiles.
+func TestDetectListBuiltin(t *testing.T) {
+	code, out, errOut := runQueryCmd(t, "", "detect", "list", "--format", "csv")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) < 41 {
+		t.Fatalf("%d built-in rules, want at least 40", len(recs)-1)
+	}
+	for _, r := range recs[1:] {
+		if r[6] != "true" || !strings.HasPrefix(r[8], "pack/") {
+			t.Errorf("built-in rule %s (%s): compiled %s, %s", r[0], r[8], r[6], r[7])
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/trailsql/trailsql/internal/detect"
+	"github.com/trailsql/trailsql/internal/detect/pack"
 	"github.com/trailsql/trailsql/internal/gen"
 	"github.com/trailsql/trailsql/internal/query"
 )
@@ -63,10 +64,17 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// benchRules compiles SigmaHQ's rules (their old count() rules are the
-// correlation family).
+// benchRules compiles the built-in pack and SigmaHQ's rules (their old
+// count() rules and the pack's correlations are the correlation family).
 func benchRules(b *testing.B) []*detect.Rule {
-	rules, _ := detect.Compile(loadRules(b))
+	builtin, err := pack.Rules()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rules, err := detect.Compile(append(loadRules(b), builtin...))
+	if len(rules) < 100 {
+		b.Fatalf("%d rules compile: %v", len(rules), err)
+	}
 	return rules
 }
 

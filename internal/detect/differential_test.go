@@ -14,6 +14,7 @@ import (
 
 	"github.com/trailsql/trailsql/internal/cloudtrail"
 	"github.com/trailsql/trailsql/internal/detect"
+	"github.com/trailsql/trailsql/internal/detect/pack"
 	"github.com/trailsql/trailsql/internal/gen"
 	"github.com/trailsql/trailsql/internal/ingest"
 	"github.com/trailsql/trailsql/internal/lake"
@@ -235,7 +236,11 @@ func TestSigmaHQDifferential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all = append(all, extra...)
+	builtin, err := pack.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all = append(append(all, extra...), builtin...)
 	rules, _ := detect.Compile(all)
 	if len(rules) < 50 {
 		t.Fatalf("only %d SigmaHQ rules compile", len(rules))
@@ -259,7 +264,11 @@ func TestGeneratedDifferential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all = append(all, extra...)
+	builtin, err := pack.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all = append(append(all, extra...), builtin...)
 	rules, _ := detect.Compile(all)
 	dir := buildLake(t, src)
 	want := compare(t, dir, rules, all)
