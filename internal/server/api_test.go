@@ -154,6 +154,8 @@ func TestQueryTimeRange(t *testing.T) {
 		// A self-join and a subquery: every read of the table is bounded.
 		{"SELECT count(*) FROM cloudtrail a JOIN cloudtrail b ON a.eventid = b.eventid WHERE a.eventname IN (SELECT eventname FROM cloudtrail WHERE readonly = 'false')",
 			"SELECT count(*) FROM (SELECT * FROM cloudtrail WHERE " + bound + ") a JOIN (SELECT * FROM cloudtrail WHERE " + bound + ") b ON a.eventid = b.eventid WHERE a.eventname IN (SELECT eventname FROM cloudtrail WHERE readonly = 'false' AND " + bound + ")"},
+		{"SELECT count(*) FROM (cloudtrail) AS x WHERE x.readonly = 'true'",
+			"SELECT count(*) FROM cloudtrail AS x WHERE x.readonly = 'true' AND " + strings.ReplaceAll(bound, "eventtime", "x.eventtime")},
 		{"SELECT * FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 20", "SELECT * FROM cloudtrail WHERE " + bound + " ORDER BY eventtime DESC, eventid LIMIT 20"},
 	}
 	for _, c := range cases {
@@ -626,6 +628,32 @@ func TestConcurrencyLimit(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestQueueWait checks that a query waits for a slot that frees within
+// QueueWait instead of being refused.
+func TestQueueWait(t *testing.T) {
+	s := newTestServer(t, Config{MaxQueries: 1, QueueWait: 20 * time.Second}, query.Options{Conns: 1})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		j, _ := json.Marshal(queryRequest{SQL: slowQuery})
+		req, _ := http.NewRequestWithContext(ctx, "POST", s.ts.URL+"/api/query", bytes.NewReader(j))
+		req.Header.Set("Origin", s.ts.URL)
+		req.Header.Set(CSRFHeader, s.srv.CSRF())
+		if resp, err := s.ts.Client().Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	waitSlots(t, s.srv, 1)
+	time.AfterFunc(300*time.Millisecond, cancel) // the slow query's client goes away
+	start := time.Now()
+	r := s.do("POST", "/api/query", queryRequest{SQL: "SELECT 1"}, nil)
+	if r.status != 200 || time.Since(start) < 250*time.Millisecond {
+		t.Errorf("a query that waited for the slot: %d after %s: %s", r.status, time.Since(start), r.body)
+	}
+	<-done
 }
 
 // bigAnswer is 3M rows, about 150 MB of NDJSON.

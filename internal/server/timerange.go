@@ -163,6 +163,22 @@ func (w *timeWrapper) walk(n sqltree.Node, scope map[string]bool) {
 // relation returns r restricted to the time range when it is a table of
 // events.
 func (w *timeWrapper) relation(r sqltree.Relation, scope map[string]bool) sqltree.Relation {
+	var alias *sqltree.TableAlias
+	if p, ok := r.(*sqltree.ParenRelation); ok {
+		// (cloudtrail [c]) AS x: the restricted table takes the place of
+		// the parentheses, with their alias (a subquery with an alias
+		// cannot be aliased again).
+		if _, isTable := p.Rel.(*sqltree.Table); !isTable {
+			return r
+		}
+		out := w.relation(p.Rel, scope)
+		if sub, ok := out.(*sqltree.SubqueryRelation); ok && p.Alias != nil {
+			sub.Alias = p.Alias
+			return sub
+		}
+		p.Rel = out
+		return p
+	}
 	t, ok := r.(*sqltree.Table)
 	if !ok || len(t.Name) == 0 {
 		return r
@@ -188,7 +204,7 @@ func (w *timeWrapper) relation(r sqltree.Relation, scope map[string]bool) sqltre
 		return r
 	}
 	w.made[sub] = true
-	alias := t.Alias
+	alias = t.Alias
 	if alias == nil {
 		alias = &sqltree.TableAlias{Name: &sqltree.Ident{Name: t.Name[len(t.Name)-1].Name, Quoted: t.Name[len(t.Name)-1].Quoted}}
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trailsql/trailsql/internal/sqltree"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -25,6 +27,7 @@ func TestWithTimeRangeGolden(t *testing.T) {
 		"SELECT (SELECT count(*) FROM cloudtrail) AS n, EXISTS (SELECT 1 FROM cloudtrail WHERE eventname = 'x')",
 		"SELECT eventname FROM cloudtrail UNION ALL SELECT eventname FROM cloudtrail_logs ORDER BY 1",
 		"EXPLAIN SELECT count(*) FROM cloudtrail",
+		"SELECT x.eventname FROM (cloudtrail) AS x, (cloudtrail_logs l)",
 		"SELECT 1",
 		"SELECT * FROM other_table",
 	}
@@ -63,4 +66,37 @@ func TestWithTimeRangeEmpty(t *testing.T) {
 	if out, err := withTimeRange(q, timeRange{}); err != nil || out != q {
 		t.Errorf("%q, %v", out, err)
 	}
+}
+
+// FuzzWithTimeRange feeds any text to the time-range rewrite: it never
+// panics, and the text of a statement that parses comes out parsing.
+func FuzzWithTimeRange(f *testing.F) {
+	for _, q := range []string{
+		"SELECT count(*) FROM cloudtrail",
+		"WITH cloudtrail AS (SELECT * FROM cloudtrail) SELECT * FROM cloudtrail c JOIN cloudtrail_logs l ON c.eventid = l.eventid",
+		"SELECT (SELECT 1 FROM cloudtrail_111122223333 TABLESAMPLE SYSTEM (1)) FROM (cloudtrail) AS x",
+		"WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r, cloudtrail",
+		"EXPLAIN SELECT * FROM cloudtrail ORDER BY (SELECT max(eventtime) FROM cloudtrail) LIMIT 1",
+		"SELECT * FROM logs CROSS JOIN UNNEST(records) AS t(r)",
+		"SHOW TABLES",
+		"SELECT 'unterminated",
+	} {
+		f.Add(q)
+	}
+	tr := timeRange{From: time.Date(2024, 1, 31, 23, 0, 0, 0, time.UTC), To: time.Date(2024, 2, 1, 1, 0, 0, 0, time.UTC)}
+	f.Fuzz(func(t *testing.T, q string) {
+		out, err := withTimeRange(q, tr)
+		if err != nil {
+			return
+		}
+		if _, perr := sqltree.Parse(q); perr != nil {
+			if out != q {
+				t.Fatalf("text that does not parse was rewritten:\n%s\n%s", q, out)
+			}
+			return
+		}
+		if _, perr := sqltree.Parse(out); perr != nil {
+			t.Fatalf("%s\nbecame\n%s\nwhich does not parse: %v", q, out, perr)
+		}
+	})
 }
