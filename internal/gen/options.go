@@ -172,8 +172,9 @@ type Stats struct {
 	Duplicates int64
 	// Insights is the number of Insights records (under CloudTrail-Insight).
 	Insights int64
-	// Scenario is the number of records of the planted scenarios (zero when
-	// Events < ScenarioMinEvents).
+	// Scenario is the number of planted records: zero when Events <
+	// ScenarioMinEvents, ScenarioEvents without the detection scenarios,
+	// PlantedEvents with them.
 	Scenario int64
 	// JSONBytes is the size of the records as JSON, before compression.
 	JSONBytes int64
