@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -1101,6 +1102,23 @@ func TestNotFoundAndMethods(t *testing.T) {
 	}
 	if r := s.do("PUT", "/index.html", "x", nil); r.status != 405 {
 		t.Errorf("PUT /index.html: %d", r.status)
+	}
+}
+
+func TestPanicIsGeneric(t *testing.T) {
+	var logged bytes.Buffer
+	s := &Server{cfg: Config{Log: slog.New(slog.NewTextHandler(&logged, nil))}}
+	h := s.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		panic("BUG: secret detail at /srv/trailsql/internal/server/x.go:12")
+	}))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/api/x", nil))
+	body := w.Body.String()
+	if w.Code != 500 || strings.Contains(body, "secret") || strings.Contains(body, ".go") || strings.Contains(body, "goroutine") {
+		t.Errorf("%d %s", w.Code, body)
+	}
+	if !strings.Contains(logged.String(), "secret detail") || !strings.Contains(logged.String(), "stack") {
+		t.Errorf("the log has %s", logged.String())
 	}
 }
 

@@ -2,9 +2,11 @@ package server
 
 import (
 	"crypto/subtle"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 )
 
@@ -24,6 +26,7 @@ const (
 // (when there is one), and the CSRF check of requests that change
 // something.
 func (s *Server) secure(h http.Handler) http.Handler {
+	h = s.recoverPanics(h)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", ContentSecurityPolicy)
@@ -52,6 +55,27 @@ func (s *Server) secure(h http.Handler) http.Handler {
 				return
 			}
 		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics answers a request whose handler panicked (a bug) with a
+// generic 500, and logs the panic with its stack: the client never sees
+// a stack trace or a file path.
+func (s *Server) recoverPanics(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.cfg.Log.Error("BUG: handler panicked", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+			writeError(w, http.StatusInternalServerError, "internal error (the server's log has the detail)")
+		}()
 		h.ServeHTTP(w, r)
 	})
 }
