@@ -782,7 +782,12 @@ func TestConsole(t *testing.T) {
 	p.check()
 
 	// A report as a form: its answer is the CLI's, and so is its CSV.
-	g = p.answer(chromedp.Navigate(fx.url+"/#/reports"), chromedp.Click(chromedp.CSS(`a[href="#/report/user-activity"]`)),
+	p.do(chromedp.Navigate(fx.url+"/#/reports"), chromedp.WaitVisible(chromedp.CSS(`a[href="#/report/user-activity"]`)))
+	if n := eval[int](p, `document.querySelectorAll('#view .cards li').length`); n < 20 {
+		t.Errorf("the reports page lists %d reports", n)
+	}
+	p.shot("reports", false)
+	g = p.answer(chromedp.Click(chromedp.CSS(`a[href="#/report/user-activity"]`)),
 		chromedp.WaitVisible(chromedp.ID("param-user")),
 		chromedp.SendKeys(chromedp.ID("param-user"), gen.ScenarioGhostUser),
 		chromedp.Click(chromedp.ID("run-report")))

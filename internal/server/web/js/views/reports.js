@@ -47,7 +47,7 @@ export class ReportsView {
       h('p.muted', 'The built-in investigations. Each opens as a form; its answer can be shared by its link.'),
       h('ul.cards', reports.map(r => h('li.card',
         h('a.card-title', {href: '#/report/' + encodeURIComponent(r.name)}, r.title || r.name),
-        h('p', r.description || ''),
+        h('p', r.question || r.description || ''),
         h('code.muted', r.name)))));
   }
 
@@ -79,6 +79,7 @@ export class ReportsView {
     clear(this.el).append(
       h('p.crumbs', h('a', {href: '#/reports'}, 'Reports'), ' / ', r.name),
       h('h1', r.title || r.name),
+      r.question ? h('p.question', r.question) : null,
       h('p.muted', r.description || ''),
       h('form.report-form', {onsubmit: submit},
         fields,
