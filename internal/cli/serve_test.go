@@ -3,12 +3,17 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/trailsql/trailsql/internal/iostreams"
+	"github.com/trailsql/trailsql/internal/trailtest"
 )
 
 func TestServeFlags(t *testing.T) {
@@ -123,4 +128,86 @@ func TestServeAnnounce(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestServeSync runs serve with --sync over a local trail: the first run
+// ingests it while the server answers, and the server's queries see the
+// events it wrote; the sync is stopped with the server.
+func TestServeSync(t *testing.T) {
+	src, lakeDir := t.TempDir(), filepath.Join(t.TempDir(), "lake")
+	n := trailtest.WriteTrail(t, src, trailtest.Trail{Accounts: []string{"111122223333"}, Regions: []string{"us-east-1"},
+		Start: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Days: 2, Files: 3, Events: 7, Seed: 3})
+	io, _, _, _ := iostreams.Test()
+	out := &announce{done: make(chan struct{})}
+	logs := &announce{done: make(chan struct{})}
+	io.Out, io.ErrOut = out, logs
+	f := &Factory{IO: io, Getenv: func(string) string { return "" }, Now: time.Now}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, f, &ServeOptions{Lake: lakeDir, Addr: "127.0.0.1:0", Timeout: time.Minute, MemoryLimit: "1GB",
+			MaxRows: 100, StreamRows: 100, MaxQueries: 1, Sync: []string{src}, SyncEvery: time.Hour, Lookback: "2d"})
+	}()
+	select {
+	case <-out.done:
+	case err := <-done:
+		t.Fatalf("serve ended: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve said nothing in 60 s: %s", out.String())
+	}
+	m := regexp.MustCompile(`is at (http://[^/\s]+)/`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no address in %s", out.String())
+	}
+	base := m[1]
+	count := func() (int64, bool) {
+		resp, err := http.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := readBody(resp)
+		csrf := regexp.MustCompile(`trailsql-csrf" content="([0-9a-f]+)"`).FindStringSubmatch(page)
+		if csrf == nil {
+			t.Fatalf("no CSRF token in the page")
+		}
+		req, _ := http.NewRequest("POST", base+"/api/query", strings.NewReader(`{"sql": "SELECT count(*) FROM cloudtrail"}`))
+		req.Header.Set("Origin", base)
+		req.Header.Set("X-Trailsql-CSRF", csrf[1])
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := readBody(resp)
+		var a struct{ Rows [][]int64 }
+		if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &a) != nil || len(a.Rows) != 1 {
+			return 0, false
+		}
+		return a.Rows[0][0], true
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if c, ok := count(); ok && c == int64(n) {
+			break
+		}
+		if time.Now().After(deadline) {
+			c, _ := count()
+			t.Fatalf("after 60 s the server counts %d events of the %d synced; log:\n%s", c, n, logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	if !strings.Contains(logs.String(), "sync run") {
+		t.Errorf("no sync run logged:\n%s", logs.String())
+	}
+}
+
+func readBody(resp *http.Response) (string, error) {
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	_, err := b.ReadFrom(resp.Body)
+	return b.String(), err
 }
