@@ -937,17 +937,25 @@ func TestIntegrity(t *testing.T) {
 		t.Errorf("integrity without --verify: %v", st)
 	}
 	rep := &integrity.Report{OK: false, Problems: 2}
-	s2 := newTestServer(t, Config{Verify: func(context.Context) (*integrity.Report, error) { return rep, nil }}, query.Options{})
-	r := s2.do("GET", "/api/integrity", nil, nil)
-	var got integrity.Report
-	r.decode(t, &got)
-	if r.status != 200 || got.Problems != 2 || got.OK {
-		t.Errorf("integrity: %d %s", r.status, r.body)
+	checks := 0
+	now := testNow
+	s2 := newTestServer(t, Config{Now: func() time.Time { return now },
+		Verify: func(context.Context) (*integrity.Report, error) { checks++; return rep, nil }}, query.Options{})
+	for i, want := range []int{1, 1, 2} {
+		if i == 2 {
+			now = now.Add(integrityTTL) // the report is old: checked again
+		}
+		r := s2.do("GET", "/api/integrity", nil, nil)
+		var got integrity.Report
+		r.decode(t, &got)
+		if r.status != 200 || got.Problems != 2 || got.OK || checks != want {
+			t.Errorf("integrity #%d: %d %s after %d checks, want %d", i, r.status, r.body, checks, want)
+		}
 	}
 	s3 := newTestServer(t, Config{Verify: func(context.Context) (*integrity.Report, error) {
 		return nil, fmt.Errorf("cannot open /secret/place/digests: %w", os.ErrPermission)
 	}}, query.Options{})
-	r = s3.do("GET", "/api/integrity", nil, nil)
+	r := s3.do("GET", "/api/integrity", nil, nil)
 	if r.status != 500 || strings.Contains(string(r.body), "/secret") {
 		t.Errorf("a failing check: %d %s", r.status, r.body)
 	}

@@ -2,12 +2,15 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/trailsql/trailsql/internal/gaps"
+	"github.com/trailsql/trailsql/internal/integrity"
 	"github.com/trailsql/trailsql/internal/report"
 )
 
@@ -162,15 +165,41 @@ func (s *Server) handleGaps(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// integrityCache keeps the last integrity report for integrityTTL: a
+// check reads every digest and log file of the trail, too much to do for
+// each request. One check runs at a time; requests meanwhile wait for it.
+type integrityCache struct {
+	mu  sync.Mutex
+	rep *integrity.Report
+	at  time.Time
+}
+
+// integrityTTL is how long an integrity report is answered again.
+const integrityTTL = 10 * time.Minute
+
+func (c *integrityCache) get(ctx context.Context, verify func(context.Context) (*integrity.Report, error), now func() time.Time) (*integrity.Report, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rep != nil && now().Sub(c.at) < integrityTTL {
+		return c.rep, nil
+	}
+	rep, err := verify(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.rep, c.at = rep, now()
+	return rep, nil
+}
+
 // handleIntegrity answers what Config.Verify says about the logs'
-// integrity.
+// integrity, checked at most every integrityTTL.
 func (s *Server) handleIntegrity(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.Verify == nil {
 		writeJSON(w, http.StatusOK, map[string]any{"configured": false,
 			"message": "integrity is not checked by this server: start it with --verify SOURCE (the trail's logs and digest files)"})
 		return nil
 	}
-	rep, err := s.cfg.Verify(r.Context())
+	rep, err := s.integrity.get(r.Context(), s.cfg.Verify, s.cfg.Now)
 	if err != nil {
 		return err
 	}

@@ -130,17 +130,18 @@ func (c Config) Validate() error {
 
 // Server is the HTTP API and web console over one engine.
 type Server struct {
-	cfg      Config
-	app      App
-	lake     string // app.Dir()
-	reports  *report.Library
-	index    *template.Template
-	csrf     string // the token index.html carries and non-GET requests send back
-	loopback bool   // bound to a loopback address: no token needed, Host checked
-	slots    chan struct{}
-	console  *console
-	routes   []route
-	handler  http.Handler
+	cfg       Config
+	app       App
+	lake      string // app.Dir()
+	reports   *report.Library
+	index     *template.Template
+	csrf      string // the token index.html carries and non-GET requests send back
+	loopback  bool   // bound to a loopback address: no token needed, Host checked
+	slots     chan struct{}
+	console   *console
+	integrity integrityCache
+	routes    []route
+	handler   http.Handler
 }
 
 // New returns a server over a. It does not listen: see Serve, or use
