@@ -45,8 +45,18 @@ export class Grid {
     const before = this.rows.length;
     for (const r of rows) this.rows.push(r);
     if (before < 200) this.measure(); // the columns fit the first rows
-    if (this.order) this.sort(this.sortCol, this.sortDir);
+    // Sorted while rows still stream in: sort again at most once a second
+    // (and at the end: finish).
+    if (this.order && performance.now() - this.sorted > 1000) this.sort(this.sortCol, this.sortDir);
     this.schedule();
+  }
+
+  // finish is called when the last rows have come.
+  finish() {
+    if (this.order && this.order.length !== this.rows.length) {
+      this.sort(this.sortCol, this.sortDir);
+      this.schedule();
+    }
   }
 
   // measure sizes the columns from the header and the first rows.
@@ -96,11 +106,7 @@ export class Grid {
     const idx = Array.from(rows, (_, k) => k);
     idx.sort((a, b) => compare(rows[a][i], rows[b][i]) * dir || a - b);
     this.order = idx;
-  }
-
-  // visible returns the rows in display order.
-  visible() {
-    return this.order ? this.order.map(k => this.rows[k]) : this.rows;
+    this.sorted = performance.now();
   }
 
   schedule() {
@@ -109,7 +115,7 @@ export class Grid {
   }
 
   draw() {
-    const n = this.rows.length;
+    const n = this.order ? this.order.length : this.rows.length;
     this.body.style.height = n * ROW + 'px';
     const top = this.el.scrollTop;
     const height = this.el.clientHeight || 600;

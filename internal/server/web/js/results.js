@@ -46,6 +46,7 @@ export class Results {
         onColumns: (cols) => this.grid.setColumns(cols),
         onRows: (rows) => this.grid.addRows(rows),
       });
+      this.grid.finish();
       this.done(stats, performance.now() - started);
     } catch (e) {
       if (e.name === 'AbortError') {

@@ -121,7 +121,7 @@ function chainCard(c) {
           ' in ', pick(hp, 'account') || '?', ' ', pick(hp, 'region') || '',
           pick(hp, 'source_ip') ? [' from ', h('a', {href: '#/timeline?ip=' + encodeURIComponent(pick(hp, 'source_ip'))}, pick(hp, 'source_ip'))] : null,
           pick(hp, 'cross_account') ? h('span.tag', 'cross-account') : null),
-        h('div.hop-caller', h('span.muted', 'issued to '), caller ? (/^arn:|^(AKIA|ASIA)/.test(caller) ? whoisLink(caller) : h('code', caller)) : '—',
+        h('div.hop-caller', h('span.muted', 'requested by '), caller ? (/^arn:|^(AKIA|ASIA)/.test(caller) ? whoisLink(caller) : h('code', caller)) : '—',
           pick(hp, 'caller_type') ? h('span.muted', ` (${pick(hp, 'caller_type')})`) : null,
           pick(hp, 'source_identity') ? h('span.tag', 'sourceIdentity ' + pick(hp, 'source_identity')) : null));
     })),
