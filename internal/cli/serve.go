@@ -155,7 +155,8 @@ func runServe(ctx context.Context, f *Factory, opts *ServeOptions) error {
 		}
 		if !isLoopback(opts.Addr) {
 			fmt.Fprintln(out, "this address is reachable from other machines and the server speaks plain HTTP:")
-			fmt.Fprintln(out, "  put TLS in front with a reverse proxy, e.g. 'caddy reverse-proxy --from trailsql.example.com --to "+addr.String()+"'")
+			fmt.Fprintln(out, "  put TLS in front with a reverse proxy that passes the Host header on, e.g. 'caddy reverse-proxy --from trailsql.example.com --to "+addr.String()+"'")
+			fmt.Fprintln(out, "  (nginx: proxy_set_header Host $host; proxy_set_header X-Forwarded-Proto $scheme; proxy_buffering off)")
 		}
 		fmt.Fprintln(out, "stop with Ctrl-C")
 	})

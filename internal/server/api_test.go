@@ -540,6 +540,11 @@ func TestToken(t *testing.T) {
 		!cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode {
 		t.Errorf("/?token=: %d Location %q cookie %+v", resp.StatusCode, resp.Header.Get("Location"), cookie)
 	}
+	// Behind a TLS proxy, the cookie is Secure.
+	resp = get("/?token="+token, map[string]string{"X-Forwarded-Proto": "https"})
+	if cs := resp.Cookies(); len(cs) != 1 || !cs[0].Secure {
+		t.Errorf("/?token= through a TLS proxy: cookies %+v", cs)
+	}
 	// A script with the bearer token posts without the page's CSRF token;
 	// a browser with the cookie needs it.
 	post := func(hdr map[string]string) int {

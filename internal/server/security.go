@@ -100,8 +100,11 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) (ok, bearer 
 			s.unauthorized(w, "the token is wrong")
 			return false, false
 		}
+		// Secure when the browser came over TLS: to this server, or to the
+		// reverse proxy in front of it (which says so).
+		secure := r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 		http.SetCookie(w, &http.Cookie{Name: TokenCookie, Value: s.cfg.Token, Path: "/", HttpOnly: true,
-			SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+			SameSite: http.SameSiteStrictMode, Secure: secure})
 		q := r.URL.Query()
 		q.Del("token")
 		to := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
