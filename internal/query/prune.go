@@ -565,7 +565,10 @@ func pruneQuery(ctx context.Context, m marked, p pruner) (string, [][]dataFile) 
 			spec := *top
 			spec.exact, spec.param = exact, ref.param
 			spec.key = "eventtime"
-			if spec.stamp {
+			switch {
+			case ref.lake:
+				spec.source = lakeSourceSQL // Lake's eventtime, a TIMESTAMP (prune_lake.go)
+			case spec.stamp:
 				spec.key = "eventtimestamp"
 			}
 			spec.name = quoteIdent(ref.name)

@@ -347,3 +347,21 @@ func rangeTruth(lo, hi int64, op string, lit int64) truth {
 	}
 	return t
 }
+
+// readLakeTop returns the top-N facts of q, whose body s reads Lake's view
+// ref alone (see topn.go): as readTopTree, with the first sort key Lake's
+// eventtime. Its order is eventtimestamp's (the same microseconds), and
+// it is NULL on the same rows, so the files' eventtimestamp ranges (stamp)
+// bound it; the probes read it from Lake's view over the files
+// (topSpec.source). LIMIT alone is served as for cloudtrail: the view has
+// a row for each of the lake's.
+func readLakeTop(q *sqltree.Query, s *sqltree.Select, ref *lakeRef) *topSpec {
+	spec, iso := readTopTree(q, s, ref)
+	if spec == nil || iso || spec.stamp {
+		return nil // from_iso8601_timestamp or eventtimestamp: not Lake's columns
+	}
+	if spec.order {
+		spec.stamp = true
+	}
+	return spec
+}

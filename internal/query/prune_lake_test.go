@@ -230,8 +230,9 @@ func (g *lakeGen) expr(depth int) string {
 
 // TestLakePruneProperty runs random Lake WHERE trees (eventTime compared
 // with the files' own boundary times as strings, TIMESTAMP and DATE
-// literals; awsRegion; indexed columns; AND/OR/NOT) with and without
-// pruning on the three layouts: the rows must be the same.
+// literals; awsRegion; indexed columns; AND/OR/NOT), some of them with
+// ORDER BY eventTime ... LIMIT (top-N), with and without pruning on the
+// three layouts: the rows must be the same.
 func TestLakePruneProperty(t *testing.T) {
 	n := 100
 	if testing.Short() {
@@ -240,6 +241,7 @@ func TestLakePruneProperty(t *testing.T) {
 	for li, layout := range layouts {
 		t.Run(layout, func(t *testing.T) {
 			pruned, full, total := prunedAndFull(t, layout)
+			pruned.topBatch = 1
 			g := &lakeGen{whereGen: whereGen{r: rand.New(rand.NewSource(int64(111 + li)))}}
 			g.stamps = []string{"2019-02-24", "2019-09-29", "2019-09-30 10:20:00", "2019-10-01", "2019-10-02T00:00:00", "2020-01-01"}
 			add := func(us int64) {
@@ -265,7 +267,18 @@ func TestLakePruneProperty(t *testing.T) {
 				if g.r.Intn(3) == 0 {
 					from, g.qual = "$EDS_ID e", "e."
 				}
-				q := fmt.Sprintf("SELECT %seventID, %seventTime FROM %s WHERE %s ORDER BY 1", g.qual, g.qual, from, g.expr(3))
+				var q string
+				switch g.r.Intn(4) {
+				case 0, 1:
+					q = fmt.Sprintf("SELECT %seventID, %seventTime FROM %s WHERE %s ORDER BY 1", g.qual, g.qual, from, g.expr(3))
+				case 2:
+					// Top-N: the probes run the WHERE clause over Lake's view.
+					q = fmt.Sprintf("SELECT %seventID, %seventTime FROM %s WHERE %s ORDER BY %seventTime%s, %seventID LIMIT %d",
+						g.qual, g.qual, from, g.expr(2), g.qual, g.pick("", " DESC", " ASC"), g.qual, 1+g.r.Intn(6))
+				default:
+					q = fmt.Sprintf("SELECT %seventID, %seventTime FROM %s ORDER BY %seventTime%s, %seventID LIMIT %d",
+						g.qual, g.qual, from, g.qual, g.pick("", " DESC"), g.qual, 1+g.r.Intn(20))
+				}
 				want := mustQuery(t, full, q)
 				got := mustQuery(t, pruned, q)
 				if !reflect.DeepEqual(got.Rows, want.Rows) {
@@ -278,6 +291,57 @@ func TestLakePruneProperty(t *testing.T) {
 			t.Logf("%d Lake queries: %d read fewer than %d files", n, fewer, total)
 			if fewer < n/4 {
 				t.Errorf("only %d of %d queries read fewer files", fewer, n)
+			}
+		})
+	}
+}
+
+// TestLakePruneBoundaries compares eventTime with each file's (and each
+// part's) least and greatest time (24 of them), with every operator,
+// pruned and not: the counts must be the same.
+func TestLakePruneBoundaries(t *testing.T) {
+	for _, layout := range layouts[:2] {
+		t.Run(layout, func(t *testing.T) {
+			pruned, full, total := prunedAndFull(t, layout)
+			seen := map[int64]bool{}
+			var stamps []int64
+			for _, f := range pruned.snapshot().files {
+				if s := f.sum; s != nil && s.Stamped > 0 {
+					us := []int64{s.MinStamp, s.MaxStamp}
+					for _, p := range s.Parts {
+						us = append(us, p.MinStamp, p.MaxStamp)
+					}
+					for _, u := range us {
+						if !seen[u] {
+							seen[u] = true
+							stamps = append(stamps, u)
+						}
+					}
+				}
+			}
+			// A sample of them, the same on every run (each query takes a
+			// tenth of a second).
+			r := rand.New(rand.NewSource(7))
+			r.Shuffle(len(stamps), func(i, j int) { stamps[i], stamps[j] = stamps[j], stamps[i] })
+			stamps = stamps[:min(len(stamps), 24)]
+			fewer := 0
+			for _, us := range stamps {
+				lit := time.UnixMicro(us).UTC().Format("2006-01-02 15:04:05.999999")
+				for _, op := range []string{"=", "<>", "<", "<=", ">", ">="} {
+					q := "SELECT count(*) FROM $EDS_ID WHERE eventTime " + op + " " + quoteString(lit)
+					want := mustQuery(t, full, q)
+					got := mustQuery(t, pruned, q)
+					if !reflect.DeepEqual(got.Rows, want.Rows) {
+						t.Fatalf("%s: pruned %v, full %v", q, got.Rows, want.Rows)
+					}
+					if got.Stats.Files < total {
+						fewer++
+					}
+				}
+			}
+			t.Logf("%d boundary times, %d of %d queries read fewer than %d files", len(stamps), fewer, 6*len(stamps), total)
+			if fewer == 0 {
+				t.Error("no query read fewer files")
 			}
 		})
 	}

@@ -228,7 +228,10 @@ func (a *analysis) selectStmt(s *sqltree.Select, q *sqltree.Query, shadow map[st
 						return !ref.param
 					})
 				}
-				if q != nil && !ref.lake {
+				switch {
+				case q != nil && ref.lake:
+					ref.top = readLakeTop(q, s, ref) // prune_lake.go
+				case q != nil:
 					ref.top, ref.iso = readTopTree(q, s, ref)
 				}
 			}

@@ -55,6 +55,9 @@ type topSpec struct {
 	where string // the WHERE clause's condition, as written ("": none)
 	exact bool   // every row of every candidate file satisfies the WHERE clause (if any)
 	param bool   // the WHERE clause has a parameter
+	// source is the query over some files that the probes read the key
+	// from (nil: sourceSQL).
+	source func([]dataFile) string
 }
 
 func isName(t token) bool { return t.kind == tokIdent || t.kind == tokQIdent }
@@ -231,7 +234,11 @@ func topFiles(ctx context.Context, spec *topSpec, cands []dataFile, sums *summar
 		if spec.stamp {
 			last = "CAST(epoch_us(" + last + ") AS VARCHAR)"
 		}
-		q := "SELECT count(k), " + last + " FROM (SELECT " + spec.key + " AS k FROM (" + sourceSQL(batch) + ") AS " + spec.name +
+		src := sourceSQL
+		if spec.source != nil {
+			src = spec.source
+		}
+		q := "SELECT count(k), " + last + " FROM (SELECT " + spec.key + " AS k FROM (" + src(batch) + ") AS " + spec.name +
 			" WHERE " + spec.where + " ORDER BY " + spec.key + " " + dir + " NULLS LAST LIMIT " + strconv.FormatInt(spec.n, 10) + ")"
 		n, bound, err := probe(ctx, q)
 		if err != nil {
