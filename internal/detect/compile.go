@@ -179,7 +179,7 @@ type condCompiler struct {
 func (c *condCompiler) expr(e sigma.Expr) (sqltree.Expr, error) {
 	switch x := e.(type) {
 	case *sigma.And:
-		return c.list(x.Args, and)
+		return c.list(x.Args, guardedAnd)
 	case *sigma.Or:
 		return c.list(x.Args, or)
 	case *sigma.Not:
@@ -193,7 +193,7 @@ func (c *condCompiler) expr(e sigma.Expr) (sqltree.Expr, error) {
 	case *sigma.OneOf:
 		return c.names(x.Names, or)
 	case *sigma.AllOf:
-		return c.names(x.Names, and)
+		return c.names(x.Names, guardedAnd)
 	}
 	return nil, fmt.Errorf("condition node %T", e)
 }
@@ -245,7 +245,7 @@ func (c *condCompiler) search(name string) (sqltree.Expr, error) {
 			}
 			ms = append(ms, m)
 		}
-		groups = append(groups, and(ms...))
+		groups = append(groups, guardedAnd(ms...))
 	}
 	x := or(groups...)
 	c.memo[name] = x
@@ -570,4 +570,55 @@ func matcherNames(fm *sigma.FieldMatcher) (map[string]bool, bool) {
 		}
 	}
 	return out, len(out) > 0
+}
+
+// guardedAnd is the AND of xs, with the costly conditions (reading JSON
+// text, regular expressions, list functions) evaluated only for the
+// events that the others let through:
+//
+//	CASE WHEN <cheap ...> THEN <costly ...> ELSE FALSE END
+//
+// DuckDB evaluates an AND inside an OR on every row the OR has not
+// decided yet; a CASE evaluates its THEN only where its WHEN holds. The
+// result differs from the AND only in giving FALSE where the AND gives
+// NULL, which no caller tells apart (WHERE, CASE WHEN and NOT
+// coalesce(..., false) all read both as "does not match").
+func guardedAnd(xs ...sqltree.Expr) sqltree.Expr {
+	var cheap, dear []sqltree.Expr
+	for _, x := range xs {
+		if costly(x) {
+			dear = append(dear, x)
+		} else {
+			cheap = append(cheap, x)
+		}
+	}
+	if len(cheap) == 0 || len(dear) == 0 {
+		return and(xs...)
+	}
+	c := and(cheap...)
+	if b, ok := c.(*sqltree.BoolLit); ok {
+		if !b.Value {
+			return c
+		}
+		return and(dear...)
+	}
+	return &sqltree.Case{Whens: []*sqltree.When{{Cond: c, Result: and(dear...)}}, Else: boolean(false)}
+}
+
+// costlyFuncs are the functions whose conditions guardedAnd puts last.
+var costlyFuncs = map[string]bool{
+	"json_parse": true, "json_extract_scalar": true, "any_match": true, "regexp_like": true,
+	"regexp_extract_all": true, "transform": true, "flatten": true, "filter": true,
+}
+
+// costly reports whether x calls one of costlyFuncs.
+func costly(x sqltree.Expr) bool {
+	found := false
+	sqltree.Walk(x, func(n sqltree.Node) bool {
+		if f, ok := n.(*sqltree.FuncCall); ok && len(f.Name) == 1 && costlyFuncs[strings.ToLower(f.Name[0].Name)] {
+			found = true
+		}
+		return !found
+	})
+	return found
 }

@@ -154,7 +154,7 @@ func jsonScalar(text sqltree.Expr, keys []string) sqltree.Expr {
 // with the event names that the named conditions can match tested first,
 // once per event:
 //
-//	(lower(eventname) IN (names...) AND (c1 OR c2 ...)) OR c3 OR ...
+//	CASE WHEN lower(eventname) IN (names...) THEN c1 OR c2 ... ELSE FALSE END OR c3 OR ...
 //
 // where c1, c2 are the conditions whose names are known and c3 ... the
 // others.
@@ -178,5 +178,9 @@ func scanCond(conds []sqltree.Expr, names [][]string, named []bool) sqltree.Expr
 	for _, n := range slices.Sorted(maps.Keys(set)) {
 		in.List = append(in.List, str(n))
 	}
-	return or(append([]sqltree.Expr{and(in, or(known...))}, other...)...)
+	// A CASE rather than an AND: DuckDB evaluates each conjunct of a
+	// WHERE on every row of the scan, but a CASE's THEN only where its
+	// WHEN holds.
+	guard := &sqltree.Case{Whens: []*sqltree.When{{Cond: in, Result: or(known...)}}, Else: boolean(false)}
+	return or(append([]sqltree.Expr{guard}, other...)...)
 }

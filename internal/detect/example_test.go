@@ -34,5 +34,5 @@ level: high
 	}
 	fmt.Println(detect.PlainSQL(compiled, detect.Range{}))
 	// Output:
-	// SELECT eventid, _fp, eventtimestamp, account, region, useridentity.arn, sourceipaddress, array_join(filter(ARRAY[CASE WHEN lower(eventsource) = 'cloudtrail.amazonaws.com' AND lower(eventname) = 'stoplogging' AND NOT coalesce(lower(useridentity.arn) LIKE '%:role/trail-admin' ESCAPE '\', FALSE) THEN '0' END], x -> x IS NOT NULL), ',') FROM cloudtrail WHERE lower(eventname) IN ('stoplogging') AND (lower(eventsource) = 'cloudtrail.amazonaws.com' AND lower(eventname) = 'stoplogging' AND NOT coalesce(lower(useridentity.arn) LIKE '%:role/trail-admin' ESCAPE '\', FALSE))
+	// SELECT eventid, _fp, eventtimestamp, account, region, useridentity.arn, sourceipaddress, array_join(filter(ARRAY[CASE WHEN lower(eventsource) = 'cloudtrail.amazonaws.com' AND lower(eventname) = 'stoplogging' AND NOT coalesce(lower(useridentity.arn) LIKE '%:role/trail-admin' ESCAPE '\', FALSE) THEN '0' END], x -> x IS NOT NULL), ',') FROM cloudtrail WHERE CASE WHEN lower(eventname) IN ('stoplogging') THEN lower(eventsource) = 'cloudtrail.amazonaws.com' AND lower(eventname) = 'stoplogging' AND NOT coalesce(lower(useridentity.arn) LIKE '%:role/trail-admin' ESCAPE '\', FALSE) ELSE FALSE END
 }
