@@ -513,7 +513,7 @@ func TestShowDescribeExplain(t *testing.T) {
 	for _, row := range r.Rows {
 		names = append(names, row[0].(string))
 	}
-	if got := strings.Join(names, ","); got != "cloudtrail,cloudtrail_111122223333,cloudtrail_444455556666,cloudtrail_lake_events,cloudtrail_logs,logs" {
+	if got := strings.Join(names, ","); got != "cloudtrail,cloudtrail_111122223333,cloudtrail_444455556666,cloudtrail_lake_events,cloudtrail_logs,findings,logs" {
 		t.Errorf("SHOW TABLES = %s", got)
 	}
 	r = mustQuery(t, e, "DESCRIBE cloudtrail_logs")
