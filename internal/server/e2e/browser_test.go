@@ -1006,8 +1006,9 @@ func TestViews(t *testing.T) {
 	})`)
 	t.Logf("100,000 rows: %v frames scrolled, median %.1f ms, the slowest %.1f ms; sorting by eventname %.0f ms", timing.Frames, timing.Median, timing.Worst, timing.Sort)
 	// A frame draws a new set of rows: at 60 frames a second it takes
-	// 17 ms; the machine's load makes the slowest ones vary.
-	if timing.Median > 50 || timing.Sort > 3000 {
+	// 17 ms, and the machine's load makes frames slower (drawing every row
+	// would take seconds).
+	if timing.Median > 100 || timing.Sort > 5000 {
 		t.Errorf("100,000 rows: the median frame took %.0f ms, sorting %.0f ms", timing.Median, timing.Sort)
 	}
 	g = p.grid()
