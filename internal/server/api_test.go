@@ -18,6 +18,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -1133,6 +1134,31 @@ func TestPanicIsGeneric(t *testing.T) {
 	if !strings.Contains(logged.String(), "secret detail") || !strings.Contains(logged.String(), "stack") {
 		t.Errorf("the log has %s", logged.String())
 	}
+}
+
+// TestAccessLog checks that requests are logged without their query
+// string (which may hold the token).
+func TestAccessLog(t *testing.T) {
+	var logged bytes.Buffer
+	var mu sync.Mutex
+	s := newTestServer(t, Config{Log: slog.New(slog.NewTextHandler(lockedWriter{&mu, &logged}, nil))}, query.Options{})
+	s.do("GET", "/api/samples?token=secret-token-value", nil, nil)
+	mu.Lock()
+	defer mu.Unlock()
+	if l := logged.String(); !strings.Contains(l, "path=/api/samples") || !strings.Contains(l, "status=200") || strings.Contains(l, "secret-token-value") {
+		t.Errorf("log: %s", l)
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func TestSanitize(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
+	"time"
 )
 
 // ContentSecurityPolicy is sent with every response: the console's
@@ -27,7 +28,7 @@ const (
 // something.
 func (s *Server) secure(h http.Handler) http.Handler {
 	h = s.recoverPanics(h)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	checked := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", ContentSecurityPolicy)
 		hd.Set("X-Content-Type-Options", "nosniff")
@@ -56,6 +57,42 @@ func (s *Server) secure(h http.Handler) http.Handler {
 			}
 		}
 		h.ServeHTTP(w, r)
+	})
+	return s.accessLog(checked)
+}
+
+// statusWriter remembers the status of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController flush the response.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// accessLog logs each request: method, path (never the query string,
+// which may hold the token), status and time.
+func (s *Server) accessLog(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		s.cfg.Log.Info("request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status), slog.Duration("elapsed", time.Since(start)))
 	})
 }
 
