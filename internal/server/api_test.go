@@ -158,6 +158,8 @@ func TestQueryTimeRange(t *testing.T) {
 			"SELECT count(*) FROM (SELECT * FROM cloudtrail WHERE " + bound + ") a JOIN (SELECT * FROM cloudtrail WHERE " + bound + ") b ON a.eventid = b.eventid WHERE a.eventname IN (SELECT eventname FROM cloudtrail WHERE readonly = 'false' AND " + bound + ")"},
 		{"SELECT count(*) FROM (cloudtrail) AS x WHERE x.readonly = 'true'",
 			"SELECT count(*) FROM cloudtrail AS x WHERE x.readonly = 'true' AND " + strings.ReplaceAll(bound, "eventtime", "x.eventtime")},
+		// trailsql's helper columns can still be named.
+		{"SELECT max(eventtimestamp), count(DISTINCT c._object) FROM cloudtrail c", "SELECT max(eventtimestamp), count(DISTINCT c._object) FROM cloudtrail c WHERE " + strings.ReplaceAll(bound, "eventtime", "c.eventtime")},
 		{"SELECT * FROM cloudtrail ORDER BY eventtime DESC, eventid LIMIT 20", "SELECT * FROM cloudtrail WHERE " + bound + " ORDER BY eventtime DESC, eventid LIMIT 20"},
 	}
 	for _, c := range cases {

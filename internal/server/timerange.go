@@ -75,7 +75,7 @@ func withTimeRange(text string, tr timeRange) (string, error) {
 			return "", badRequest("a time range applies to queries (SELECT, WITH, VALUES), not to SHOW or DESCRIBE: send it without from and to")
 		}
 	}
-	w := &timeWrapper{tr: tr, made: map[*sqltree.Query]bool{}}
+	w := &timeWrapper{tr: tr, made: map[*sqltree.Query]bool{}, helpers: helperColumnsNamed(stmt)}
 	if err := w.query(q, nil); err != nil {
 		return "", err
 	}
@@ -83,7 +83,8 @@ func withTimeRange(text string, tr timeRange) (string, error) {
 }
 
 type timeWrapper struct {
-	tr   timeRange
+	tr      timeRange
+	helpers []string // trailsql's helper columns the query names (see helperColumnsNamed)
 	made map[*sqltree.Query]bool // the restricted tables' own queries
 	err  error
 }
@@ -228,7 +229,38 @@ func (w *timeWrapper) restricted(name string) (*sqltree.Query, error) {
 		d := day(w.tr.To.Add(-time.Nanosecond))
 		vals = append(vals, d[0], d[0], d[1], d[1], d[2], w.tr.To.Format(time.RFC3339Nano))
 	}
-	return bindQuery("SELECT * FROM "+name+" WHERE "+strings.Join(conds, " AND "), vals...)
+	sel := "*"
+	for _, h := range w.helpers {
+		sel += ", " + h
+	}
+	return bindQuery("SELECT "+sel+" FROM "+name+" WHERE "+strings.Join(conds, " AND "), vals...)
+}
+
+// helperColumns are trailsql's columns of the tables of events that
+// SELECT * leaves out but a query may name.
+var helperColumns = []string{"eventtimestamp", "_raw", "_object", "_extra", "_nulls", "_fp", "_hash"}
+
+// helperColumnsNamed returns the helper columns that stmt names (as a
+// column or as the field of x.field), so that the restricted tables keep
+// them. (A SELECT * over a restricted table then has them too.)
+func helperColumnsNamed(stmt sqltree.Statement) []string {
+	named := map[string]bool{}
+	sqltree.Walk(stmt, func(n sqltree.Node) bool {
+		switch n := n.(type) {
+		case *sqltree.Ident:
+			named[strings.ToLower(n.Name)] = true
+		case *sqltree.Dereference:
+			named[strings.ToLower(n.Field.Name)] = true
+		}
+		return true
+	})
+	var out []string
+	for _, h := range helperColumns {
+		if named[h] {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // bindQuery parses template, a query written here whose ? parameters

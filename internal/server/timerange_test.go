@@ -28,6 +28,7 @@ func TestWithTimeRangeGolden(t *testing.T) {
 		"SELECT eventname FROM cloudtrail UNION ALL SELECT eventname FROM cloudtrail_logs ORDER BY 1",
 		"EXPLAIN SELECT count(*) FROM cloudtrail",
 		"SELECT x.eventname FROM (cloudtrail) AS x, (cloudtrail_logs l)",
+		"SELECT max(eventtimestamp), count(DISTINCT c._object) FROM cloudtrail c",
 		"SELECT 1",
 		"SELECT * FROM other_table",
 	}
