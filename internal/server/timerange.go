@@ -84,9 +84,9 @@ func withTimeRange(text string, tr timeRange) (string, error) {
 
 type timeWrapper struct {
 	tr      timeRange
-	helpers []string // trailsql's helper columns the query names (see helperColumnsNamed)
-	made map[*sqltree.Query]bool // the restricted tables' own queries
-	err  error
+	helpers []string                // trailsql's helper columns the query names (see helperColumnsNamed)
+	made    map[*sqltree.Query]bool // the restricted tables' own queries
+	err     error
 }
 
 // query restricts the tables of q; shadow holds the WITH names in scope.
