@@ -49,6 +49,17 @@ import (
 //     partition's region is one of the values or UnknownValue. A partition
 //     whose region is neither gives FALSE or NULL; any other, or one whose
 //     region is not known, all three.
+//   - element_at(m, 'key') = 'v' and m['key'] = 'v', where m is one of the
+//     maps that the view builds from an indexed JSON column
+//     (requestparameters, responseelements, additionaleventdata,
+//     serviceeventdetails), and v neither empty, nor starting with { or
+//     [, nor numeric, true, false or null: the map's value is the JSON
+//     value of a top-level key, unquoted when it is a string, and as its
+//     JSON text otherwise, which for an object or array starts with { or
+//     [, and for a number or boolean looksNumeric; so where the
+//     comparison is TRUE the column's JSON text has a string value v,
+//     which json_extract_scalar returns: the token probe of
+//     json_extract_scalar(col, path) = 'v' holds (probes, op json=).
 //   - =, IN and LIKE on the view's columns that are the lake's column
 //     unchanged (lakePassthrough: eventid, sourceipaddress,
 //     useridentity.arn, ...): the same value as in cloudtrail, so the token
@@ -230,8 +241,15 @@ func stampPred(op string, us int64) *pred {
 // lakeComparison reads x op y with a column of Lake's view on one side
 // and a literal on the other.
 func lakeComparison(x sqltree.Expr, op string, y sqltree.Expr, ref *lakeRef) *pred {
-	if _, ok := columnPath(x, ref); !ok {
+	if isLit(x) && !isLit(y) {
 		x, y, op = y, x, flipped[op]
+	}
+	if col, ok := lakeMapValue(x, ref); ok {
+		v, okv := stringLit(y)
+		if !okv || op != "=" || v == "" || v[0] == '{' || v[0] == '[' || looksNumeric(v) {
+			return anyPred
+		}
+		return leaf(condition{column: col, op: "json=", values: []string{v}})
 	}
 	col, ok := columnPath(x, ref)
 	if !ok {
@@ -364,4 +382,38 @@ func readLakeTop(q *sqltree.Query, s *sqltree.Select, ref *lakeRef) *topSpec {
 		spec.stamp = true
 	}
 	return spec
+}
+
+func isLit(e sqltree.Expr) bool {
+	switch e.(type) {
+	case *sqltree.StringLit, *sqltree.TypedLit:
+		return true
+	}
+	return false
+}
+
+// lakeMapValue reads element_at(m, 'key') and m['key'], where m is one of
+// Lake's maps built from an indexed JSON column, and returns the column.
+func lakeMapValue(e sqltree.Expr, ref *lakeRef) (string, bool) {
+	var m, key sqltree.Expr
+	switch x := e.(type) {
+	case *sqltree.FuncCall:
+		if len(x.Name) != 1 || !strings.EqualFold(x.Name[0].Name, "element_at") || len(x.Args) != 2 || x.Distinct || x.Filter != nil || x.Over != nil || x.OverName != nil || len(x.OrderBy) > 0 {
+			return "", false
+		}
+		m, key = x.Args[0], x.Args[1]
+	case *sqltree.Subscript:
+		m, key = x.X, x.Index
+	default:
+		return "", false
+	}
+	col, ok := columnPath(m, ref)
+	if _, okk := stringLit(key); !ok || !okk || needle.ColumnKind(col) != needle.JSON {
+		return "", false
+	}
+	switch col {
+	case "requestparameters", "responseelements", "additionaleventdata", "serviceeventdetails":
+		return col, true
+	}
+	return "", false
 }
