@@ -201,7 +201,7 @@ func jsonField(text sqltree.Expr, keys []string) fieldValues {
 	return fieldValues{
 		list:    tmpl("transform(_1, v -> coalesce(json_extract_scalar(v, '$'), nullif(json_format(v), 'null')))", leaves),
 		strings: tmpl("transform(filter(_1, v -> json_format(v) LIKE '\"%'), v -> json_extract_scalar(v, '$'))", leaves),
-		isNull:  tmpl("coalesce(cardinality(_1) = 0 OR any_match(_1, v -> json_format(v) = 'null'), true)", leaves),
+		isNull:  tmpl("coalesce(cardinality(_1) = 0 OR cardinality(filter(_1, v -> json_format(v) = 'null')) > 0, true)", leaves),
 		found:   tmpl("coalesce(cardinality(_1) > 0, false)", last),
 	}
 }

@@ -97,34 +97,38 @@ func PlainSQL(rules []*Rule, r Range) string {
 
 // plainQuery is the scan of the plain rules: the events for which one of
 // the rules' conditions holds, with the list of those rules (their
-// indexes). The rules whose event names are known share one branch, which
-// tests the names first and lists, for each event it keeps, which of
-// them match; each other rule is a branch of its own (UNION ALL), whose
-// events need no such list (a rule that matches any event name may match
-// most events: testing every other rule on each of them would cost more
-// than reading the few columns again).
+// indexes). The rules whose event names are known share one branch,
+// which tests the names first; the rules that may match any event name
+// share another (UNION ALL), so that the events they keep (one SigmaHQ
+// rule keeps every call made with a role) are not tested against every
+// other rule.
 func plainQuery(rules []*Rule, r Range) *sqltree.Query {
 	base := func() []sqltree.Expr {
 		return []sqltree.Expr{col("eventid"), col("_fp"), col("eventtimestamp"), col("account"), col("region"),
 			col("useridentity", "arn"), col("sourceipaddress")}
 	}
-	var hits, conds []sqltree.Expr
-	var names [][]string
-	var named []bool
-	var bodies []sqltree.QueryBody
+	type branch struct {
+		hits, conds []sqltree.Expr
+		names       [][]string
+		named       []bool
+	}
+	var named, other branch
 	for i, rule := range rules {
-		if !rule.named {
-			q := selectQuery(append(base(), str(strconv.Itoa(i))), and(rangeCond(r), cloneExpr(rule.Where)))
-			bodies = append(bodies, q.Body)
+		b := &other
+		if rule.named {
+			b = &named
+		}
+		b.hits = append(b.hits, tmpl("CASE WHEN _1 THEN _2 END", cloneExpr(rule.Where), str(strconv.Itoa(i))))
+		b.conds, b.names, b.named = append(b.conds, rule.Where), append(b.names, rule.names), append(b.named, rule.named)
+	}
+	var bodies []sqltree.QueryBody
+	for _, b := range []branch{named, other} {
+		if len(b.hits) == 0 {
 			continue
 		}
-		hits = append(hits, tmpl("CASE WHEN _1 THEN _2 END", cloneExpr(rule.Where), str(strconv.Itoa(i))))
-		conds, names, named = append(conds, rule.Where), append(names, rule.names), append(named, true)
-	}
-	if len(hits) > 0 {
-		q := selectQuery(append(base(), tmpl("array_join(filter(_1, x -> x IS NOT NULL), ',')", &sqltree.ArrayExpr{Elems: hits})),
-			and(rangeCond(r), scanCond(conds, names, named)))
-		bodies = append([]sqltree.QueryBody{q.Body}, bodies...)
+		q := selectQuery(append(base(), tmpl("array_join(filter(_1, x -> x IS NOT NULL), ',')", &sqltree.ArrayExpr{Elems: b.hits})),
+			and(rangeCond(r), scanCond(b.conds, b.names, b.named)))
+		bodies = append(bodies, q.Body)
 	}
 	if len(bodies) == 0 {
 		return selectQuery(append(base(), str("")), boolean(false))
