@@ -168,7 +168,7 @@ func runDetect(ctx context.Context, f *Factory, opts *DetectOptions) error {
 	stored := "not stored (--no-store)"
 	switch {
 	case opts.NoStore:
-	case app.IsS3(opts.Lake):
+	case app.IsS3(a.Name()):
 		stored = "not stored (the lake is on S3; findings are stored in local lakes only)"
 	default:
 		added, err := detect.OpenStore(a.Dir(), f.Now).Add(ctx, found)
@@ -181,7 +181,7 @@ func runDetect(ctx context.Context, f *Factory, opts *DetectOptions) error {
 		stored = fmt.Sprintf("%d new, stored in %s", len(added), detect.OpenStore(a.Dir(), nil).Dir())
 	}
 	fmt.Fprintf(f.IO.ErrOut, "%d rules, %d findings (%s) in %s\n", len(rules), len(found), stored, took.Round(time.Millisecond))
-	return writeDetect(f, opts, findingsResult(found, isNew, !opts.NoStore && !app.IsS3(opts.Lake)))
+	return writeDetect(f, opts, findingsResult(found, isNew, !opts.NoStore && !app.IsS3(a.Name())))
 }
 
 // reportCompileErrors names, one line each, the rules that do not
