@@ -7,7 +7,7 @@
 set -euo pipefail
 lake=${1:?usage: scripts/bench-cli.sh LAKE [TRAILSQL_BINARY]}
 bin=${2:-trailsql}
-one() { "$bin" query --lake "$lake" --format csv "$1" | sed -n 2p; }
+one() { "$bin" query --lake "$lake" --format csv "$1" | tr -d '\r' | sed -n 2p; }
 sg=$(one "SELECT regexp_extract(requestparameters, 'sg-[0-9a-f]{8,17}') FROM cloudtrail WHERE requestparameters LIKE '%sg-%' LIMIT 1")
 read -r acct y m d < <(one "SELECT account || ' ' || year || ' ' || month || ' ' || day FROM cloudtrail GROUP BY 1 ORDER BY count(*) DESC LIMIT 1" | tr -d '"')
 questions=(
