@@ -36,9 +36,9 @@ type DetectOptions struct {
 	S3   S3Flags
 }
 
-// detectFormats are detect's output formats: the query formats and
-// markdown.
-func detectFormats() []string { return append(slices.Clone(query.Formats), "markdown") }
+// detectFormats are detect's output formats: the query formats (markdown
+// among them).
+func detectFormats() []string { return query.Formats }
 
 func newDetectCmd(f *Factory, runF func(context.Context, *Factory, *DetectOptions) error) *cobra.Command {
 	opts := &DetectOptions{}
