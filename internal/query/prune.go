@@ -385,33 +385,7 @@ func timeTruth(s *needle.Summary, op, lit string) truth {
 	if s.Timed == 0 {
 		return t
 	}
-	lo, hi := s.MinTime, s.MaxTime
-	// Whether some x in [lo, hi] makes the comparison true, and whether
-	// some makes it false.
-	var canTrue, canFalse bool
-	switch op {
-	case "=":
-		canTrue, canFalse = lo <= lit && lit <= hi, lo != lit || hi != lit
-	case "<>":
-		canTrue, canFalse = lo != lit || hi != lit, lo <= lit && lit <= hi
-	case "<":
-		canTrue, canFalse = lo < lit, hi >= lit
-	case "<=":
-		canTrue, canFalse = lo <= lit, hi > lit
-	case ">":
-		canTrue, canFalse = hi > lit, lo <= lit
-	case ">=":
-		canTrue, canFalse = hi >= lit, lo < lit
-	default:
-		return anyT
-	}
-	if canTrue {
-		t |= isTrue
-	}
-	if canFalse {
-		t |= isFalse
-	}
-	return t
+	return t | rangeTruth(s.MinTime, s.MaxTime, op, lit)
 }
 
 // views returns the partitions of f that pruning judges: its listed

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
@@ -337,8 +338,9 @@ func stampRange(f dataFile, v partView) (lo, hi int64, stamped, nulls, ok bool) 
 }
 
 // rangeTruth returns whether x op lit may be TRUE and may be FALSE for
-// some x in [lo, hi] (as TRUE and FALSE in a truth set).
-func rangeTruth(lo, hi int64, op string, lit int64) truth {
+// some x in [lo, hi] (as TRUE and FALSE in a truth set): times as UTC
+// microseconds here, eventtime text in byte order for timeTruth.
+func rangeTruth[T cmp.Ordered](lo, hi T, op string, lit T) truth {
 	var canTrue, canFalse bool
 	switch op {
 	case "=":
