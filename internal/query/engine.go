@@ -262,14 +262,11 @@ func (e *Engine) refresh(ctx context.Context, c *sql.Conn, force bool) error {
 		e.stamp = stamp
 		return nil
 	}
-	if err := fillFiles(ctx, c, st); err != nil {
-		return err
-	}
 	tx, err := c.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("cannot update the lake's views: %w", err)
 	}
-	for _, s := range append(e.dropViews(), swapFiles...) {
+	for _, s := range append(e.dropViews(), "DROP TABLE IF EXISTS "+filesTable) {
 		if _, err := tx.ExecContext(ctx, s); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("cannot create the lake's views: %w", err)
@@ -444,7 +441,8 @@ func (e *Engine) run(ctx context.Context, c *sql.Conn, p *parsed, args []any, to
 		return nil, err
 	}
 	if info, perr := duckdb.GetProfilingInfo(c); perr == nil && info.Metrics["QUERY_NAME"] == ran {
-		res.Stats = scanStats(ctx, c, st, info, &e.sizes, lists)
+		files := func() error { return e.ensureViews(ctx, c, []string{filesTable}, false) }
+		res.Stats = scanStats(ctx, c, st, info, &e.sizes, lists, files)
 	} else {
 		res.Stats = footerStats(st, lists)
 		if len(lists) == 0 {

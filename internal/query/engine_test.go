@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -527,5 +528,29 @@ func TestShowDescribeExplain(t *testing.T) {
 	r = mustQuery(t, e, "SHOW DATABASES")
 	if len(r.Rows) != 1 || r.Rows[0][0] != "default" {
 		t.Errorf("SHOW DATABASES: %v", r.Rows)
+	}
+}
+
+// TestFilesTableOnDemand checks that the table of files is made when a
+// statement first needs it (SHOW PARTITIONS here), not at start-up, and
+// that it lists every partition of the lake.
+func TestFilesTableOnDemand(t *testing.T) {
+	e, _, _ := openFixture(t)
+	mustQuery(t, e, "SELECT 1")
+	e.mu.Lock()
+	made := e.made[filesTable]
+	e.mu.Unlock()
+	if made {
+		t.Errorf("the files table was made for SELECT 1")
+	}
+	r := mustQuery(t, e, "SHOW PARTITIONS cloudtrail")
+	if st := e.snapshot(); len(r.Rows) != st.partitions || st.partitions == 0 {
+		t.Errorf("SHOW PARTITIONS: %d rows, the lake has %d partitions", len(r.Rows), st.partitions)
+	}
+	if err := e.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r2 := mustQuery(t, e, "SHOW PARTITIONS cloudtrail"); !reflect.DeepEqual(r2.Rows, r.Rows) {
+		t.Errorf("SHOW PARTITIONS after a refresh: %v, want %v", r2.Rows, r.Rows)
 	}
 }

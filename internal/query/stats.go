@@ -157,7 +157,7 @@ func splitGroups(s string) []string {
 //
 // lists are the file lists that pruning gave the tables it rewrote (see
 // pruneQuery): a scan of one of them reads a table of the whole lake.
-func scanStats(ctx context.Context, c *sql.Conn, st *lakeState, info duckdb.ProfilingInfo, cs *colSizes, lists [][]dataFile) Stats {
+func scanStats(ctx context.Context, c *sql.Conn, st *lakeState, info duckdb.ProfilingInfo, cs *colSizes, lists [][]dataFile, ensureFiles func() error) Stats {
 	s := Stats{PartitionsTotal: st.partitions}
 	list := scans(info, nil)
 	if len(list) == 0 {
@@ -199,7 +199,7 @@ func scanStats(ctx context.Context, c *sql.Conn, st *lakeState, info duckdb.Prof
 			s.Files += sc.read
 			s.FilesTotal += sc.total
 		}
-		files, ok := candidates(ctx, c, st, sc, byPath, pruned)
+		files, ok := candidates(ctx, c, st, sc, byPath, pruned, ensureFiles)
 		if !ok {
 			partsKnown = false
 			continue
@@ -273,7 +273,7 @@ func hasFile(files []dataFile, path string) bool {
 // candidates returns the files (indexes into st.files) that a scan's
 // partition predicates left: the files the profiler names when it names
 // them all, else the files of the lake's list that the predicates select.
-func candidates(ctx context.Context, c *sql.Conn, st *lakeState, sc scan, byPath map[string]int, pruned []dataFile) ([]int, bool) {
+func candidates(ctx context.Context, c *sql.Conn, st *lakeState, sc scan, byPath map[string]int, pruned []dataFile, ensureFiles func() error) ([]int, bool) {
 	if sc.kept == 0 {
 		return nil, true
 	}
@@ -315,7 +315,11 @@ func candidates(ctx context.Context, c *sql.Conn, st *lakeState, sc scan, byPath
 		}
 		return out, true
 	}
-	q := "SELECT DISTINCT path FROM _trailsql_files WHERE " + strings.Join(sc.filters, " AND ")
+	// The file table is made when a statement first needs it.
+	if ensureFiles() != nil {
+		return nil, false
+	}
+	q := "SELECT DISTINCT path FROM " + filesTable + " WHERE " + strings.Join(sc.filters, " AND ")
 	// The predicates are DuckDB's rendering of the user's: run them as
 	// carefully as a query.
 	if checkQuery(ctx, c, q) != nil {

@@ -186,10 +186,14 @@ func viewDefs(st *lakeState) map[string]viewDef {
 	return defs
 }
 
+// filesTable is the table of the lake's files and their partitions (see
+// fillFiles) that SHOW PARTITIONS and the scan statistics read. Like the
+// views, it is made when a statement first needs it, not at start-up.
+const filesTable = "_trailsql_files"
+
 // swapFiles are the statements that put the file list that fillFiles
-// made in place of the previous one (for SHOW PARTITIONS and the scan
-// statistics).
-var swapFiles = []string{"DROP TABLE IF EXISTS _trailsql_files", "ALTER TABLE " + filesNext + " RENAME TO _trailsql_files"}
+// made in place of the previous one.
+var swapFiles = []string{"DROP TABLE IF EXISTS " + filesTable, "ALTER TABLE " + filesNext + " RENAME TO " + filesTable}
 
 // ensureViews creates the views among names that a statement reads, and
 // the views they read, unless they exist for the lake state the engine
@@ -203,13 +207,25 @@ func (e *Engine) ensureViews(ctx context.Context, c *sql.Conn, names []string, a
 		for n := range e.views {
 			names = append(names, n)
 		}
-		names = append(names, findingsTable)
+		names = append(names, findingsTable, filesTable)
 		sort.Strings(names)
 	}
 	var create func(n string) error
 	create = func(n string) error {
-		if n == findingsTable {
+		switch {
+		case n == findingsTable:
 			return e.createFindings(ctx, c) // findings.go: made again for every statement
+		case n == filesTable && !e.made[n]:
+			if err := fillFiles(ctx, c, e.state); err != nil {
+				return err
+			}
+			for _, s := range swapFiles {
+				if _, err := c.ExecContext(ctx, s); err != nil {
+					return fmt.Errorf("cannot list the lake's files: %w", err)
+				}
+			}
+			e.made[n] = true
+			return nil
 		}
 		def, ok := e.views[n]
 		if !ok || e.made[n] {
