@@ -18,7 +18,7 @@ import (
 // compile: every rule of ../shared/sigma compiles, or is listed there by
 // file name with (part of) the exact reason the compiler gives.
 func TestCoverage(t *testing.T) {
-	dir := sigmaDir(t)
+	dir := trailtest.SigmaDir(t)
 	all, err := sigma.Load(filepath.Join(dir, "rules"), filepath.Join(dir, "unsupported"), filepath.Join(dir, "rules-placeholder"))
 	if err != nil {
 		t.Fatal(err)

@@ -26,12 +26,6 @@ import (
 
 var fixedNow = func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
-// sigmaDir is ../shared/sigma beside the repository: SigmaHQ's CloudTrail
-// rules.
-func sigmaDir(t testing.TB) string {
-	return filepath.Join(trailtest.CorpusDir(t), "..", "sigma")
-}
-
 // buildLake ingests the log files under src into a new lake.
 func buildLake(t testing.TB, src string) string {
 	t.Helper()
@@ -104,7 +98,7 @@ func lakeRecords(t testing.TB, dir string) []storedRecord {
 // out).
 func loadRules(t testing.TB) []*sigma.Rule {
 	t.Helper()
-	dir := sigmaDir(t)
+	dir := trailtest.SigmaDir(t)
 	rules, err := sigma.Load(filepath.Join(dir, "rules"), filepath.Join(dir, "unsupported"))
 	if err != nil {
 		t.Fatal(err)

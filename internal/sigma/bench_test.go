@@ -1,6 +1,10 @@
 package sigma
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/trailsql/trailsql/internal/trailtest"
+)
 
 // BenchmarkMatch matches every evaluable SigmaHQ rule against every
 // Stratus detonation record.
@@ -13,8 +17,8 @@ func BenchmarkMatch(b *testing.B) {
 		}
 	}
 	var recs []map[string]any
-	for _, d := range loadDetonations(b) {
-		recs = append(recs, d.records...)
+	for _, d := range trailtest.Detonations(b) {
+		recs = append(recs, d.Records...)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

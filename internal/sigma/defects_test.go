@@ -2,6 +2,8 @@ package sigma
 
 import (
 	"testing"
+
+	"github.com/trailsql/trailsql/internal/trailtest"
 )
 
 // TestSigmaHQKnownBehaviour checks what ../shared/sigma/README.md says of
@@ -72,11 +74,11 @@ func TestSigmaHQKnownBehaviour(t *testing.T) {
 	// requestParameters.attribute: userData, but the Stratus ec2-user-data
 	// detonation sends {instanceId, userData}: it does not fire there.
 	var modify int
-	for _, d := range loadDetonations(t) {
-		if d.name != "aws.execution.ec2-user-data" {
+	for _, d := range trailtest.Detonations(t) {
+		if d.Name != "aws.execution.ec2-user-data" {
 			continue
 		}
-		for _, rec := range d.records {
+		for _, rec := range d.Records {
 			if rec["eventName"] != "ModifyInstanceAttribute" {
 				continue
 			}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trailsql/trailsql/internal/trailtest"
 )
 
 // dump prints a rule's model, one fact a line, for golden files.
@@ -99,7 +101,7 @@ func TestGoldenModels(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no test rules: %v", err)
 	}
-	dir := sigmaDir(t)
+	dir := trailtest.SigmaDir(t)
 	for _, f := range []string{
 		"rules/cloud/aws/cloudtrail/aws_cloudtrail_guardduty_detector_deleted_or_updated.yml",
 		"rules/cloud/aws/cloudtrail/aws_cloudtrail_imds_malicious_usage.yml",

@@ -2,7 +2,6 @@ package sigma
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -16,22 +15,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// sigmaDir returns ../shared/sigma beside the repository (SigmaHQ's
-// CloudTrail rules).
-func sigmaDir(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join(filepath.Dir(trailtest.CorpusDir(t)), "sigma")
-	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		t.Fatalf("cannot find the shared SigmaHQ rules: %v", err)
-	}
-	return dir
-}
-
 // loadSigmaHQ parses every shared SigmaHQ rule, keyed by the file's path
 // relative to the shared folder.
 func loadSigmaHQ(t testing.TB) (map[string]*Rule, []string) {
 	t.Helper()
-	dir := sigmaDir(t)
+	dir := trailtest.SigmaDir(t)
 	rules, err := Load(dir)
 	if err != nil {
 		t.Fatalf("Load: %v", err)
@@ -113,44 +101,13 @@ unsupported/cloud/aws_ses_messaging_enabled.yml: timeframe 5m without an aggrega
 	}
 }
 
-// detonation is one Stratus Red Team technique: its name and records.
-type detonation struct {
-	name    string
-	records []map[string]any
-}
-
-func loadDetonations(t testing.TB) []detonation {
-	t.Helper()
-	dir := filepath.Join(trailtest.CorpusDir(t), "stratus-red-team", "detonation-logs")
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no detonation logs in %s: %v", dir, err)
-	}
-	sort.Strings(files)
-	var out []detonation
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.UseNumber()
-		var recs []map[string]any
-		if err := dec.Decode(&recs); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out = append(out, detonation{name: strings.TrimSuffix(filepath.Base(f), ".json"), records: recs})
-	}
-	return out
-}
-
 // TestSigmaHQDetonations runs every evaluable SigmaHQ rule over every
 // Stratus Red Team detonation and keeps, in a golden file, which technique
 // each rule fires on (plain rules: events matched; aggregations: groups
 // fired).
 func TestSigmaHQDetonations(t *testing.T) {
 	byFile, names := loadSigmaHQ(t)
-	dets := loadDetonations(t)
+	dets := trailtest.Detonations(t)
 	var b strings.Builder
 	for _, n := range names {
 		r := byFile[n]
@@ -161,17 +118,17 @@ func TestSigmaHQDetonations(t *testing.T) {
 		var hits []string
 		for _, d := range dets {
 			if r.Detection.Aggregation != nil {
-				gs, err := Correlate(r, nil, d.records)
+				gs, err := Correlate(r, nil, d.Records)
 				if err != nil {
 					t.Fatalf("%s: %v", n, err)
 				}
 				if len(gs) > 0 {
-					hits = append(hits, fmt.Sprintf("%s (%d groups)", d.name, len(gs)))
+					hits = append(hits, fmt.Sprintf("%s (%d groups)", d.Name, len(gs)))
 				}
 				continue
 			}
 			c := 0
-			for _, rec := range d.records {
+			for _, rec := range d.Records {
 				ok, err := Match(r, rec)
 				if err != nil {
 					t.Fatalf("%s: %v", n, err)
@@ -181,7 +138,7 @@ func TestSigmaHQDetonations(t *testing.T) {
 				}
 			}
 			if c > 0 {
-				hits = append(hits, fmt.Sprintf("%s (%d)", d.name, c))
+				hits = append(hits, fmt.Sprintf("%s (%d)", d.Name, c))
 			}
 		}
 		if len(hits) == 0 {

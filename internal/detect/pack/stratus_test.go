@@ -2,7 +2,6 @@ package pack
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -17,42 +16,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// detonation is one Stratus Red Team technique: its name and records.
-type detonation struct {
-	name    string
-	records []map[string]any
-}
-
-func loadDetonations(t testing.TB) []detonation {
-	t.Helper()
-	dir := filepath.Join(trailtest.CorpusDir(t), "stratus-red-team", "detonation-logs")
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no detonation logs in %s: %v", dir, err)
-	}
-	sort.Strings(files)
-	var out []detonation
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.UseNumber()
-		var recs []map[string]any
-		if err := dec.Decode(&recs); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out = append(out, detonation{name: strings.TrimSuffix(filepath.Base(f), ".json"), records: recs})
-	}
-	return out
-}
-
 // loadSigmaHQ returns SigmaHQ's CloudTrail rules in ../shared/sigma (not
 // the placeholder one), Rule.File relative to that folder.
 func loadSigmaHQ(t testing.TB) []*sigma.Rule {
 	t.Helper()
-	dir := filepath.Join(filepath.Dir(trailtest.CorpusDir(t)), "sigma")
+	dir := trailtest.SigmaDir(t)
 	var rules []*sigma.Rule
 	for _, sub := range []string{"rules", "unsupported"} {
 		rs, err := sigma.Load(filepath.Join(dir, sub))
@@ -138,16 +106,16 @@ func TestStratus(t *testing.T) {
 	hq := loadSigmaHQ(t)
 	var b strings.Builder
 	caught := 0
-	dets := loadDetonations(t)
+	dets := trailtest.Detonations(t)
 	for _, d := range dets {
-		ours := fires(t, pack, d.records, func(r *sigma.Rule) string { return r.Name })
-		theirs := fires(t, hq, d.records, func(r *sigma.Rule) string {
+		ours := fires(t, pack, d.Records, func(r *sigma.Rule) string { return r.Name })
+		theirs := fires(t, hq, d.Records, func(r *sigma.Rule) string {
 			return strings.TrimSuffix(filepath.Base(r.File), ".yml")
 		})
 		if len(ours) > 0 {
 			caught++
 		}
-		fmt.Fprintf(&b, "%s\n  pack: %s\n  sigmahq: %s\n", d.name, list(ours), list(theirs))
+		fmt.Fprintf(&b, "%s\n  pack: %s\n  sigmahq: %s\n", d.Name, list(ours), list(theirs))
 	}
 	fmt.Fprintf(&b, "pack catches %d of %d techniques\n", caught, len(dets))
 	got := []byte(b.String())
