@@ -104,16 +104,25 @@ func (c *console) store(file string, v any) error {
 	return nil
 }
 
+// listEntries reads the entries kept in file (an empty list when there
+// are none), under the console's lock.
+func listEntries[T any](c *console, file string) ([]T, error) {
+	out := []T{}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.load(file, &out); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []T{} // the file holds null
+	}
+	return out, nil
+}
+
 func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
-	var h []HistoryEntry
-	s.console.mu.Lock()
-	err := s.console.load("history.json", &h)
-	s.console.mu.Unlock()
+	h, err := listEntries[HistoryEntry](s.console, "history.json")
 	if err != nil {
 		return err
-	}
-	if h == nil {
-		h = []HistoryEntry{}
 	}
 	writeJSON(w, http.StatusOK, h)
 	return nil
@@ -159,15 +168,9 @@ func (s *Server) handleAddHistory(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) handleSaved(w http.ResponseWriter, r *http.Request) error {
-	var saved []SavedQuery
-	s.console.mu.Lock()
-	err := s.console.load("saved.json", &saved)
-	s.console.mu.Unlock()
+	saved, err := listEntries[SavedQuery](s.console, "saved.json")
 	if err != nil {
 		return err
-	}
-	if saved == nil {
-		saved = []SavedQuery{}
 	}
 	writeJSON(w, http.StatusOK, saved)
 	return nil
