@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -147,10 +148,14 @@ func runServe(ctx context.Context, f *Factory, opts *ServeOptions) error {
 	}
 	return srv.Serve(ctx, nil, func(addr net.Addr) {
 		out := f.IO.Out
-		fmt.Fprintf(out, "trailsql serve: the console of %s is at http://%s/\n", a.Name(), addr)
+		shown := browseAddr(addr)
+		fmt.Fprintf(out, "trailsql serve: the console of %s is at http://%s/\n", a.Name(), shown)
+		if shown != addr.String() {
+			fmt.Fprintf(out, "  (listening on %s: from other machines, use this machine's name or address)\n", addr)
+		}
 		if t := srv.Token(); t != "" {
 			fmt.Fprintf(out, "every request needs the token %s\n", t)
-			fmt.Fprintf(out, "  in a browser: http://%s/?token=%s (once; a cookie keeps it)\n", addr, t)
+			fmt.Fprintf(out, "  in a browser: http://%s/?token=%s (once; a cookie keeps it)\n", shown, t)
 			fmt.Fprintf(out, "  from scripts: Authorization: Bearer %s\n", t)
 		}
 		if !isLoopback(opts.Addr) {
@@ -160,6 +165,17 @@ func runServe(ctx context.Context, f *Factory, opts *ServeOptions) error {
 		}
 		fmt.Fprintln(out, "stop with Ctrl-C")
 	})
+}
+
+// browseAddr is the address to open the console at: addr, or 127.0.0.1
+// with its port when addr is every address of the machine (0.0.0.0 or
+// [::]), which no browser can open.
+func browseAddr(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return addr.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
 }
 
 // isLoopback reports whether host:port addr is a loopback address.

@@ -91,7 +91,7 @@ func TestServeAnnounce(t *testing.T) {
 		addr, token string
 		want, not   []string
 	}{
-		{"0.0.0.0:0", "", []string{"every request needs the token", "/?token=", "Authorization: Bearer", "reverse proxy"}, nil},
+		{"0.0.0.0:0", "", []string{"every request needs the token", "in a browser: http://127.0.0.1:", "/?token=", "Authorization: Bearer", "reverse proxy", "from other machines"}, []string{"http://0.0.0.0", "http://[::]"}},
 		{"0.0.0.0:0", "givenTokenGivenToken", []string{"the token givenTokenGivenToken"}, nil},
 		{"127.0.0.1:0", "", []string{"http://127.0.0.1:"}, []string{"token", "reverse proxy"}},
 	} {
