@@ -234,6 +234,9 @@ func (l *Lake) Convert(b Bucket, parts []cloudtrail.Partition) (CompactStats, er
 		}
 	}
 	if n == 0 {
+		// A conversion killed after it removed the old files left their
+		// folders: remove them now.
+		l.removePartitionDirs(parts)
 		return CompactStats{}, nil
 	}
 	days := make([]string, 0, len(byDay))
@@ -251,9 +254,15 @@ func (l *Lake) Convert(b Bucket, parts []cloudtrail.Partition) (CompactStats, er
 	}
 	st.FilesBefore = n
 	st.Partitions = len(parts)
+	l.removePartitionDirs(parts)
+	return st, nil
+}
+
+// removePartitionDirs removes the folders of partitions of the older
+// layout that are empty, and their parents that become empty, so that the
+// lake lists only buckets. A folder that still holds a file stays.
+func (l *Lake) removePartitionDirs(parts []cloudtrail.Partition) {
 	for _, p := range parts {
-		// The partition's folders are empty now; remove them so that the
-		// lake lists only buckets.
 		dir := l.PartitionDir(p)
 		for range 4 {
 			if os.Remove(dir) != nil {
@@ -262,7 +271,6 @@ func (l *Lake) Convert(b Bucket, parts []cloudtrail.Partition) (CompactStats, er
 			dir = filepath.Dir(dir)
 		}
 	}
-	return st, nil
 }
 
 // fileRows returns the number of rows of a data file from its sidecar.

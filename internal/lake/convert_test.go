@@ -439,3 +439,32 @@ func TestTierOf(t *testing.T) {
 		}
 	}
 }
+
+// TestConvertEmptyPartition checks that the folders of the older layout
+// that a killed conversion emptied (their files moved, the folders left)
+// are removed by the next conversion.
+func TestConvertEmptyPartition(t *testing.T) {
+	dir := ingestTrail(t, -1)
+	want := contents(t, dir)
+	empty := filepath.Join(dir, lake.Table, "account=111111111111", "region=us-east-1", "year=2019", "month=09", "day=28")
+	if err := os.MkdirAll(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lk, err := lake.Open(context.Background(), dir, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lk.Close()
+	if _, err := lk.Tidy(context.Background(), 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if old, err := lake.LegacyPartitions(dir); err != nil || len(old) != 0 {
+		t.Errorf("partitions of the older layout left: %v (%v)", old, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, lake.Table, "account=111111111111", "region=us-east-1")); !os.IsNotExist(err) {
+		t.Errorf("the empty region folder is left: %v", err)
+	}
+	if got := contents(t, dir); !reflect.DeepEqual(got, want) {
+		t.Errorf("the lake's events changed")
+	}
+}
